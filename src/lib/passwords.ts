@@ -1,0 +1,26 @@
+/**
+ * Password rules from NIST SP 800-63B and ASVS 6.2: at least 8 characters (15 recommended), at
+ * least 128 allowed, no composition rules, no common or context-specific passwords.
+ * The blocklist is the 49,000 most common passwords from the zxcvbn-ts project.
+ */
+import { dictionary } from '@zxcvbn-ts/language-common'
+
+export const MIN_PASSWORD_LENGTH = 8
+export const MAX_PASSWORD_LENGTH = 128
+
+const common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()))
+
+/** Returns a message saying what is wrong with the password, or null if it may be used. */
+export function passwordProblem(password: string, context: { email?: string; name?: string } = {}): string | null {
+  const length = [...password].length
+  if (length < MIN_PASSWORD_LENGTH) return `Password must be ${String(MIN_PASSWORD_LENGTH)} characters or more`
+  if (length > MAX_PASSWORD_LENGTH) return `Password must be ${String(MAX_PASSWORD_LENGTH)} characters or fewer`
+  const lower = password.toLowerCase()
+  if (common.has(lower)) return 'Password is too common. Choose one that is harder to guess, such as three random words'
+  const localPart = context.email?.split('@')[0]?.toLowerCase()
+  if ((localPart && localPart.length >= 4 && lower.includes(localPart)) || lower === context.email?.toLowerCase()) {
+    return 'Password must not contain your email address'
+  }
+  if (lower.includes('wtc') && lower.replace(/[^a-z]/g, '').length <= 8) return 'Password must not be based on the name of this service'
+  return null
+}

@@ -1,0 +1,25 @@
+/**
+ * Service navigation: only capabilities that exist, and only those the user's roles may open.
+ * A new capability adds one entry here (and its feature folder).
+ */
+import type { Role } from '../db/schema/index.js'
+
+export interface NavItem {
+  text: string
+  href: string
+  roles: readonly Role[] | 'all'
+}
+
+export const navItems: NavItem[] = [
+  { text: 'Home', href: '/home', roles: 'all' },
+  { text: 'Users', href: '/admin/users', roles: ['admin'] },
+  { text: 'Partnerships', href: '/partnerships', roles: ['admin', 'commissioner'] },
+  { text: 'Audit trail', href: '/audit', roles: ['commissioner', 'admin'] },
+]
+
+export function navigationFor(roles: readonly Role[], currentUrl: string): { text: string; href: string; active: boolean }[] {
+  const path = currentUrl.split('?')[0] ?? ''
+  return navItems
+    .filter((item) => item.roles === 'all' || item.roles.some((r) => roles.includes(r)))
+    .map((item) => ({ text: item.text, href: item.href, active: path === item.href || path.startsWith(`${item.href}/`) }))
+}

@@ -1,0 +1,44 @@
+/** Typed URL builders, used by routes, redirects, templates and tests alike. */
+export const paths = {
+  start: '/',
+  home: '/home',
+  signIn: '/sign-in',
+  secondFactor: '/sign-in/second-factor',
+  recoveryCode: '/sign-in/recovery-code',
+  enrol: '/account/second-factor/set-up',
+  signOut: '/sign-out',
+  signedOut: '/signed-out',
+  extendSession: '/session/extend',
+  invitation: (token: string) => `/invitations/${encodeURIComponent(token)}`,
+  sso: { start: '/sign-in/sso', callback: '/sign-in/sso/callback' },
+  admin: {
+    users: '/admin/users',
+    user: (id: string) => `/admin/users/${id}`,
+    userRoles: (id: string) => `/admin/users/${id}/roles`,
+    userDisable: (id: string) => `/admin/users/${id}/disable`,
+    userEnable: (id: string) => `/admin/users/${id}/enable`,
+    userResetSecondFactor: (id: string) => `/admin/users/${id}/reset-second-factor`,
+    newInvitation: '/admin/invitations/new',
+    invitations: '/admin/invitations',
+    invitation: (id: string) => `/admin/invitations/${id}`,
+    revokeInvitation: (id: string) => `/admin/invitations/${id}/revoke`,
+    organisations: '/admin/organisations',
+  },
+  partnerships: {
+    list: '/partnerships',
+    show: (id: string) => `/partnerships/${id}`,
+    join: (id: string) => `/partnerships/${id}/join`,
+    invite: (id: string) => `/partnerships/${id}/invite`,
+  },
+  audit: { list: '/audit', verify: '/audit/verify' },
+  job: (id: string) => `/jobs/${id}`,
+  exit: '/exit',
+} as const
+
+/** A `next` target is followed only if it is a path on this site. */
+export function safeNext(next: unknown, fallback: string = paths.home): string {
+  if (typeof next !== 'string') return fallback
+  if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 500) return fallback
+  if (/[\r\n]/.test(next)) return fallback
+  return next
+}

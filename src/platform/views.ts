@@ -1,0 +1,74 @@
+/**
+ * Nunjucks views. Templates are read from src/ (feature folders keep their own views/), with
+ * govuk-frontend and MoJ Frontend macros on the search path. Every page gets the same base
+ * context: the CSP nonce, the signed-in user, a CSRF token, the navigation and session timings.
+ */
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import nunjucks from 'nunjucks'
+import type { Config } from '../config.js'
+import { navigationFor } from './navigation.js'
+import { fromRoot } from './root.js'
+
+const require = createRequire(import.meta.url)
+const govukDist = path.resolve(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist')
+const mojRoot = path.dirname(require.resolve('@ministryofjustice/frontend/package.json'))
+
+declare module 'fastify' {
+  interface FastifyReply {
+    view(template: string, context?: Record<string, unknown>): FastifyReply
+  }
+}
+
+export const SERVICE_NAME = "Women's Treatment Commissioning"
+
+export function createViewEnvironment(config: Pick<Config, 'env'>): nunjucks.Environment {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([fromRoot('src'), govukDist, mojRoot], { noCache: config.env === 'development' }),
+    { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
+  )
+  env.addGlobal('serviceName', SERVICE_NAME)
+  env.addFilter('dateTime', (d: Date | string | null | undefined) => {
+    if (!d) return ''
+    const date = typeof d === 'string' ? new Date(d) : d
+    return date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' })
+  })
+  env.addFilter('roleName', (r: string) => roleNames[r] ?? r)
+  env.addFilter('roleList', (rs: string[]) => rs.map((r) => roleNames[r] ?? r).join(', '))
+  env.addFilter('json', (v: unknown) => JSON.stringify(v))
+  return env
+}
+
+export const roleNames: Record<string, string> = {
+  commissioner: 'Commissioner',
+  analyst: 'Analyst',
+  provider: 'Provider',
+  panel_member: 'Panel member',
+  partner: 'Partner',
+  admin: 'Administrator',
+}
+
+export function registerViews(app: FastifyInstance, config: Config): void {
+  const env = createViewEnvironment(config)
+  app.decorateReply('view', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const request = this.request
+    const user = request.currentUser
+    const session = request.session
+    const base: Record<string, unknown> = {
+      cspNonce: (this as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
+      currentUser: user,
+      currentPath: request.url.split('?')[0],
+      navigation: user ? navigationFor(user.roles, request.url) : [],
+      csrfToken: typeof this.generateCsrf === 'function' ? this.generateCsrf() : '',
+      sessionTimeout:
+        session && user
+          ? { remaining: Math.floor(session.idleRemaining), warning: config.session.warningSeconds }
+          : null,
+      isPublicPage: !user,
+      exitUrl: '/exit',
+    }
+    const html = env.render(template, { ...base, ...context })
+    return this.type('text/html; charset=utf-8').send(html)
+  })
+}

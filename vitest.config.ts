@@ -1,0 +1,45 @@
+import { defineConfig } from 'vitest/config'
+
+// Three projects: `unit` (pure logic, routes and repositories on in-memory PGlite; `npm test`),
+// `db` (the database-touching suite again on PostgreSQL, TEST_DATABASE_URL required; `npm run test:pg`),
+// `e2e` (real Chromium through playwright-core against a started server; `npm run test:e2e`).
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/support/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          env: { NODE_ENV: 'test' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'db',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', 'test/unit/**'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          env: { NODE_ENV: 'test', WTC_TEST_REQUIRE_PG: '1' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          env: { NODE_ENV: 'test' },
+        },
+      },
+    ],
+  },
+})
