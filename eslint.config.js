@@ -27,7 +27,16 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', HTMLDialogElement: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', FormData: 'readonly', process: 'readonly', console: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        HTMLDialogElement: 'readonly',
+        fetch: 'readonly',
+        URLSearchParams: 'readonly',
+        FormData: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
     },
   },
 )

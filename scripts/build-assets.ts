@@ -28,7 +28,9 @@ export function buildAssets(): void {
   cpSync(fromRoot('src/assets/images'), path.join(out, 'images'), { recursive: true })
 }
 
-const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]).replace(/\.ts$/, '.js').endsWith(path.join('scripts', 'build-assets.js'))
+const invokedDirectly =
+  process.argv[1] &&
+  path.resolve(process.argv[1]).replace(/\.ts$/, '.js').endsWith(path.join('scripts', 'build-assets.js'))
 if (invokedDirectly) {
   buildAssets()
 }

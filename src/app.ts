@@ -155,7 +155,10 @@ export async function buildApp({ config, database, extraRoutes }: BuildOptions):
     if (!request.routeOptions.url) return
     checkOrigin(request.headers, config.baseUrl)
     await new Promise<void>((resolve, reject) => {
-      app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve()))
+      app.csrfProtection(request, reply, (err?: Error) => {
+        if (err) reject(err)
+        else resolve()
+      })
     })
   })
   app.addHook('preHandler', enforceAccess)

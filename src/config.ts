@@ -5,9 +5,7 @@
 import path from 'node:path'
 import { z } from 'zod'
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')
 
 const positiveInt = z.coerce.number().int().positive()
 
@@ -55,14 +53,22 @@ export const settingsDocs: SettingDoc[] = [
     default: 'true (false in production)',
   },
   { name: 'SESSION_IDLE_SECONDS', description: 'a session ends after this long without a request', default: '1800' },
-  { name: 'SESSION_ABSOLUTE_SECONDS', description: 'a session ends this long after sign-in, whatever happens', default: '43200' },
+  {
+    name: 'SESSION_ABSOLUTE_SECONDS',
+    description: 'a session ends this long after sign-in, whatever happens',
+    default: '43200',
+  },
   {
     name: 'SESSION_WARNING_SECONDS',
     description: 'how long before the idle timeout the page warns and offers to extend the session',
     default: '300',
   },
   { name: 'SIGN_IN_MAX_FAILURES', description: 'failed sign-ins on one account before it is locked', default: '5' },
-  { name: 'SIGN_IN_LOCK_SECONDS', description: 'how long an account stays locked after too many failures', default: '900' },
+  {
+    name: 'SIGN_IN_LOCK_SECONDS',
+    description: 'how long an account stays locked after too many failures',
+    default: '900',
+  },
   { name: 'RATE_LIMIT_PER_MINUTE', description: 'requests a minute from one address before 429', default: '600' },
   {
     name: 'TRUST_PROXY',
@@ -75,7 +81,11 @@ export const settingsDocs: SettingDoc[] = [
     default: 'https://www.bbc.co.uk/weather',
   },
   { name: 'INVITATION_DAYS', description: 'days an invitation link stays valid', default: '7' },
-  { name: 'OIDC_ISSUER', description: 'council single sign-on: OpenID Connect issuer URL (e.g. Microsoft Entra ID)', default: '(off)' },
+  {
+    name: 'OIDC_ISSUER',
+    description: 'council single sign-on: OpenID Connect issuer URL (e.g. Microsoft Entra ID)',
+    default: '(off)',
+  },
   { name: 'OIDC_CLIENT_ID', description: 'single sign-on client id', default: '' },
   { name: 'OIDC_CLIENT_SECRET', description: 'single sign-on client secret', default: '', secret: true },
   {
@@ -90,7 +100,12 @@ export const settingsDocs: SettingDoc[] = [
     description: 'allow an http:// issuer (tests and local identity providers only; refused in production)',
     default: 'false',
   },
-  { name: 'SMTP_URL', description: 'smtp(s)://user:pass@host:port to email invitations; off when empty', default: '', secret: true },
+  {
+    name: 'SMTP_URL',
+    description: 'smtp(s)://user:pass@host:port to email invitations; off when empty',
+    default: '',
+    secret: true,
+  },
   { name: 'MAIL_FROM', description: 'sender address for invitation emails', default: 'wtc@localhost' },
   { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
   { name: 'GIT_REF', description: 'version control reference shown at /info (read from .git when unset)', default: '' },
@@ -136,7 +151,8 @@ const schema = z
       for (const name of ['SECRET_KEY', 'BASE_URL'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' })
       }
-      if (env.OIDC_ALLOW_HTTP) ctx.addIssue({ code: 'custom', path: ['OIDC_ALLOW_HTTP'], message: 'is not allowed in production' })
+      if (env.OIDC_ALLOW_HTTP)
+        ctx.addIssue({ code: 'custom', path: ['OIDC_ALLOW_HTTP'], message: 'is not allowed in production' })
     }
     if (env.OIDC_ISSUER) {
       for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_COUNCIL'] as const) {
@@ -194,7 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(cleaned)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`)
-    throw new ConfigError(`WTC cannot start: the configuration is not valid.\n${lines.join('\n')}\nSee README.md or run "wtc config --help".`)
+    throw new ConfigError(
+      `WTC cannot start: the configuration is not valid.\n${lines.join('\n')}\nSee README.md or run "wtc config --help".`,
+    )
   }
   const e = parsed.data
   return {

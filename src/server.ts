@@ -56,7 +56,8 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host })
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1)
-  const where = database.engine === 'pglite' ? `embedded database in ${database.where}` : `PostgreSQL at ${database.where}`
+  const where =
+    database.engine === 'pglite' ? `embedded database in ${database.where}` : `PostgreSQL at ${database.where}`
   const lines = [`WTC is running at ${config.baseUrl} (${where}, started in ${seconds}s)`, ...demoLines]
   process.stdout.write(`${lines.join('\n')}\n`)
 }

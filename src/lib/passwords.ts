@@ -8,11 +8,11 @@ import { dictionary } from '@zxcvbn-ts/language-common'
 export const MIN_PASSWORD_LENGTH = 8
 export const MAX_PASSWORD_LENGTH = 128
 
-const common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()))
+const common = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()))
 
 /** Returns a message saying what is wrong with the password, or null if it may be used. */
 export function passwordProblem(password: string, context: { email?: string; name?: string } = {}): string | null {
-  const length = [...password].length
+  const length = Array.from(password).length // code points, not UTF-16 units
   if (length < MIN_PASSWORD_LENGTH) return `Password must be ${String(MIN_PASSWORD_LENGTH)} characters or more`
   if (length > MAX_PASSWORD_LENGTH) return `Password must be ${String(MAX_PASSWORD_LENGTH)} characters or fewer`
   const lower = password.toLowerCase()
@@ -21,6 +21,7 @@ export function passwordProblem(password: string, context: { email?: string; nam
   if ((localPart && localPart.length >= 4 && lower.includes(localPart)) || lower === context.email?.toLowerCase()) {
     return 'Password must not contain your email address'
   }
-  if (lower.includes('wtc') && lower.replace(/[^a-z]/g, '').length <= 8) return 'Password must not be based on the name of this service'
+  if (lower.includes('wtc') && lower.replace(/[^a-z]/g, '').length <= 8)
+    return 'Password must not be based on the name of this service'
   return null
 }

@@ -31,18 +31,26 @@ declare module 'fastify' {
 export const staffRoles: readonly Role[] = ['commissioner', 'analyst', 'provider', 'partner', 'admin']
 
 export function assertRouteDeclaresAccess(route: RouteOptions): void {
-  const config = route.config as { access?: Access; static?: boolean } | undefined
+  const config = route.config
   if (route.url.startsWith('/assets') || config?.static) return
   if (!config?.access) {
     throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`)
   }
-  if (/:[a-zA-Z]*[iI]d\b/.test(route.url) && !('public' in config.access) && !(config as { tenantResource?: string }).tenantResource) {
+  if (
+    /:[a-zA-Z]*[iI]d\b/.test(route.url) &&
+    !('public' in config.access) &&
+    !(config as { tenantResource?: string }).tenantResource
+  ) {
     throw new Error(`Route ${String(route.method)} ${route.url} has an id parameter but no config.tenantResource`)
   }
 }
 
 function wantsHtml(request: FastifyRequest): boolean {
-  return request.method === 'GET' && !request.url.includes('format=') && (request.headers.accept ?? 'text/html').includes('html')
+  return (
+    request.method === 'GET' &&
+    !request.url.includes('format=') &&
+    (request.headers.accept ?? 'text/html').includes('html')
+  )
 }
 
 /** preHandler: runs after the session is loaded and CSRF is checked. */
@@ -62,13 +70,17 @@ export async function enforceAccess(request: FastifyRequest, reply: FastifyReply
     return
   }
   if (session.stage !== 'full') {
-    if (wantsHtml(request)) return reply.redirect(session.stage === 'enrol' ? '/account/second-factor/set-up' : '/sign-in/second-factor', 303)
+    if (wantsHtml(request))
+      return reply.redirect(session.stage === 'enrol' ? '/account/second-factor/set-up' : '/sign-in/second-factor', 303)
     throw new HttpError(401, 'Finish signing in to continue.')
   }
   if ('roles' in access) {
     const user = request.currentUser
     if (!user?.roles.some((r) => access.roles.includes(r))) {
-      throw new HttpError(403, 'You do not have access to this page. Ask your council’s WTC administrator if you need it.')
+      throw new HttpError(
+        403,
+        'You do not have access to this page. Ask your council’s WTC administrator if you need it.',
+      )
     }
   }
 }

@@ -29,7 +29,8 @@ export type AuditRow = typeof auditEvents.$inferSelect
 
 /** JSON with object keys sorted at every depth, so jsonb's own key order cannot change the hash. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  if (value === undefined || value === null) return 'null'
+  if (typeof value !== 'object') return JSON.stringify(value)
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (value instanceof Date) return JSON.stringify(value.toISOString())
   const entries = Object.entries(value as Record<string, unknown>)
@@ -40,7 +41,10 @@ export function canonicalJson(value: unknown): string {
 
 export function auditHash(
   prevHash: string,
-  row: Pick<AuditRow, 'at' | 'tenantId' | 'actorUserId' | 'actorLabel' | 'action' | 'subjectType' | 'subjectId' | 'details'>,
+  row: Pick<
+    AuditRow,
+    'at' | 'tenantId' | 'actorUserId' | 'actorLabel' | 'action' | 'subjectType' | 'subjectId' | 'details'
+  >,
 ): string {
   const body = canonicalJson({
     at: row.at.toISOString(),
@@ -75,8 +79,7 @@ export async function recordAudit(db: DbOrTx, input: AuditInput): Promise<void> 
 }
 
 export type ChainResult =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; brokenId: number; reason: string }
+  { ok: true; checked: number } | { ok: false; checked: number; brokenId: number; reason: string }
 
 /** Walks the whole chain in id order; names the first row whose link or content does not verify. */
 export async function verifyAuditChain(
@@ -89,14 +92,29 @@ export async function verifyAuditChain(
   let lastId = 0
   let checked = 0
   for (;;) {
-    const batch = await db.select().from(auditEvents).where(gt(auditEvents.id, lastId)).orderBy(asc(auditEvents.id)).limit(2000)
+    const batch = await db
+      .select()
+      .from(auditEvents)
+      .where(gt(auditEvents.id, lastId))
+      .orderBy(asc(auditEvents.id))
+      .limit(2000)
     if (batch.length === 0) break
     for (const row of batch) {
       if (row.prevHash !== prevHash) {
-        return { ok: false, checked, brokenId: row.id, reason: 'its link to the previous row does not match (a row before it was removed, added or changed)' }
+        return {
+          ok: false,
+          checked,
+          brokenId: row.id,
+          reason: 'its link to the previous row does not match (a row before it was removed, added or changed)',
+        }
       }
       if (auditHash(row.prevHash, row) !== row.hash) {
-        return { ok: false, checked, brokenId: row.id, reason: 'its content does not match its hash (the row was changed)' }
+        return {
+          ok: false,
+          checked,
+          brokenId: row.id,
+          reason: 'its content does not match its hash (the row was changed)',
+        }
       }
       prevHash = row.hash
       lastId = row.id

@@ -34,7 +34,8 @@ function prefersJson(request: FastifyRequest): boolean {
     url.startsWith('/health') ||
     url.startsWith('/info') ||
     /[?&]format=json/.test(url) ||
-    ((request.headers.accept ?? '').includes('application/json') && !(request.headers.accept ?? '').includes('text/html'))
+    ((request.headers.accept ?? '').includes('application/json') &&
+      !(request.headers.accept ?? '').includes('text/html'))
   )
 }
 
@@ -42,7 +43,9 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, status: n
   reply.code(status)
   if (status >= 500) reply.header('cache-control', 'no-store')
   if (prefersJson(request) || typeof reply.view !== 'function') {
-    return reply.type('application/json; charset=utf-8').send({ error: titles[status] ?? 'Error', message, requestId: request.id })
+    return reply
+      .type('application/json; charset=utf-8')
+      .send({ error: titles[status] ?? 'Error', message, requestId: request.id })
   }
   return reply.view('platform/views/error.njk', {
     pageTitle: titles[status] ?? 'Error',
@@ -53,21 +56,44 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, status: n
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {
-  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404, 'If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.'))
+  app.setNotFoundHandler(async (request, reply) =>
+    sendError(
+      request,
+      reply,
+      404,
+      'If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.',
+    ),
+  )
   app.setErrorHandler(async (error: FastifyError | HttpError | ZodError, request, reply) => {
     if (error instanceof HttpError) return sendError(request, reply, error.statusCode, error.message)
     if (error instanceof ZodError) {
       const first = error.issues[0]
       const field = first?.path.join('.') ?? ''
-      return sendError(request, reply, 400, `${field ? `${field}: ` : ''}${first?.message ?? 'The request is not valid.'}`)
+      return sendError(
+        request,
+        reply,
+        400,
+        `${field ? `${field}: ` : ''}${first?.message ?? 'The request is not valid.'}`,
+      )
     }
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) {
       request.log.error({ err: error }, 'unhandled error')
-      return sendError(request, reply, 500, 'Try again later. If the problem continues, quote this reference to your administrator.')
+      return sendError(
+        request,
+        reply,
+        500,
+        'Try again later. If the problem continues, quote this reference to your administrator.',
+      )
     }
     if (error.code === 'FST_CSRF_MISSING_SECRET' || error.code === 'FST_CSRF_INVALID_TOKEN') {
-      return sendError(request, reply, 403, 'This form has expired or was sent from another site. Go back, reload the page and try again.')
+      return sendError(
+        request,
+        reply,
+        403,
+        'This form has expired or was sent from another site. Go back, reload the page and try again.',
+      )
     }
     const message =
       status === 413

@@ -20,15 +20,16 @@ export interface JobContext {
   params: Record<string, unknown>
   userId: string | null
   /** Reports progress (0-100) and a message a person can read. */
-  progress(percent: number, message: string): Promise<void>
+  progress: (percent: number, message: string) => Promise<void>
 }
 
 export interface JobDefinition {
   title: string
-  run(ctx: JobContext): Promise<Record<string, unknown>>
+  run: (ctx: JobContext) => Promise<Record<string, unknown>>
 }
 
-export const INTERRUPTED_MESSAGE = 'The service stopped while this job was running, so it did not finish. Start it again.'
+export const INTERRUPTED_MESSAGE =
+  'The service stopped while this job was running, so it did not finish. Start it again.'
 const HEARTBEAT_STALE_SECONDS = 120
 
 export class JobRunner {
@@ -66,12 +67,25 @@ export class JobRunner {
   }
 
   /** Creates the job row and starts it in the background; returns its id at once. */
-  async start(scope: TenantScope, kind: string, params: Record<string, unknown>, userId: string | null): Promise<string> {
+  async start(
+    scope: TenantScope,
+    kind: string,
+    params: Record<string, unknown>,
+    userId: string | null,
+  ): Promise<string> {
     const definition = this.definitions.get(kind)
     if (!definition) throw new Error(`Unknown job kind ${kind}`)
     const inserted = await this.db
       .insert(jobs)
-      .values({ tenantId: scope.tenantId, kind, title: definition.title, params, createdBy: userId, owner: this.owner, heartbeatAt: new Date() })
+      .values({
+        tenantId: scope.tenantId,
+        kind,
+        title: definition.title,
+        params,
+        createdBy: userId,
+        owner: this.owner,
+        heartbeatAt: new Date(),
+      })
       .returning({ id: jobs.id })
     const id = inserted[0]?.id
     if (!id) throw new Error('Could not create the job')
@@ -107,7 +121,10 @@ export class JobRunner {
     userId: string | null,
   ): Promise<void> {
     const update = (values: Partial<typeof jobs.$inferInsert>) =>
-      this.db.update(jobs).set({ ...values, heartbeatAt: new Date() }).where(eq(jobs.id, id))
+      this.db
+        .update(jobs)
+        .set({ ...values, heartbeatAt: new Date() })
+        .where(eq(jobs.id, id))
     try {
       await update({ status: 'running', startedAt: new Date(), message: 'Starting' })
       const result = await definition.run({
@@ -140,7 +157,12 @@ export class JobRunner {
   }
 
   async list(scope: TenantScope, limit = 20): Promise<JobRow[]> {
-    return this.db.select().from(jobs).where(eq(jobs.tenantId, scope.tenantId)).orderBy(desc(jobs.createdAt)).limit(limit)
+    return this.db
+      .select()
+      .from(jobs)
+      .where(eq(jobs.tenantId, scope.tenantId))
+      .orderBy(desc(jobs.createdAt))
+      .limit(limit)
   }
 
   /** Resolves when no job started by this process is still running. */

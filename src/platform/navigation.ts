@@ -17,9 +17,16 @@ export const navItems: NavItem[] = [
   { text: 'Audit trail', href: '/audit', roles: ['commissioner', 'admin'] },
 ]
 
-export function navigationFor(roles: readonly Role[], currentUrl: string): { text: string; href: string; active: boolean }[] {
+export function navigationFor(
+  roles: readonly Role[],
+  currentUrl: string,
+): { text: string; href: string; active: boolean }[] {
   const path = currentUrl.split('?')[0] ?? ''
   return navItems
     .filter((item) => item.roles === 'all' || item.roles.some((r) => roles.includes(r)))
-    .map((item) => ({ text: item.text, href: item.href, active: path === item.href || path.startsWith(`${item.href}/`) }))
+    .map((item) => ({
+      text: item.text,
+      href: item.href,
+      active: path === item.href || path.startsWith(`${item.href}/`),
+    }))
 }

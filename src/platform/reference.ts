@@ -27,7 +27,7 @@ interface AreaCsvRow {
 
 export function readAreas(): AreaCsvRow[] {
   const text = readFileSync(fromRoot('src/db/reference/utla-england-2023.csv'), 'utf8')
-  return parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as AreaCsvRow[]
+  return parse<AreaCsvRow>(text, { columns: true, skip_empty_lines: true, trim: true, bom: true })
 }
 
 export async function loadReferenceData(db: DbOrTx): Promise<void> {
@@ -38,11 +38,25 @@ export async function loadReferenceData(db: DbOrTx): Promise<void> {
   await db.transaction(async (tx) => {
     await tx
       .insert(areas)
-      .values(rows.map((r) => ({ code: current(r.area_code), name: r.area_name, laType: r.la_type, regionCode: r.region_code, regionName: r.region_name })))
+      .values(
+        rows.map((r) => ({
+          code: current(r.area_code),
+          name: r.area_name,
+          laType: r.la_type,
+          regionCode: r.region_code,
+          regionName: r.region_name,
+        })),
+      )
       .onConflictDoNothing()
     await tx
       .insert(areaAliases)
-      .values(AREA_CODE_CHANGES.map((c) => ({ alias: c.old, areaCode: c.current, note: `${c.name}: code before April 2024, still used by Fingertips` })))
+      .values(
+        AREA_CODE_CHANGES.map((c) => ({
+          alias: c.old,
+          areaCode: c.current,
+          note: `${c.name}: code before April 2024, still used by Fingertips`,
+        })),
+      )
       .onConflictDoNothing()
   })
 }

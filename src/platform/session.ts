@@ -139,12 +139,17 @@ export class SessionManager {
     }
     const idleRemaining = Math.max(
       0,
-      Math.min(
-        this.limits.idleSeconds - (now - lastSeenAt.getTime()) / 1000,
-        this.limits.absoluteSeconds - age,
-      ),
+      Math.min(this.limits.idleSeconds - (now - lastSeenAt.getTime()) / 1000, this.limits.absoluteSeconds - age),
     )
-    request.session = { idHash, userId: row.userId, stage: row.stage, via: row.via, createdAt: row.createdAt, lastSeenAt, idleRemaining }
+    request.session = {
+      idHash,
+      userId: row.userId,
+      stage: row.stage,
+      via: row.via,
+      createdAt: row.createdAt,
+      lastSeenAt,
+      idleRemaining,
+    }
     request.currentUser = row.stage === 'full' ? user : null
   }
 
@@ -158,7 +163,9 @@ export class SessionManager {
   ): Promise<void> {
     if (request.session) await this.db.delete(sessions).where(eq(sessions.idHash, request.session.idHash))
     const raw = randomBytes(32).toString('base64url')
-    await this.db.insert(sessions).values({ idHash: hashSessionId(raw), userId: user.id, tenantId: user.tenantId, stage, via })
+    await this.db
+      .insert(sessions)
+      .values({ idHash: hashSessionId(raw), userId: user.id, tenantId: user.tenantId, stage, via })
     reply.setCookie(SESSION_COOKIE, raw, cookieOptions)
   }
 
@@ -179,7 +186,9 @@ export class SessionManager {
 export async function endAllSessionsOf(db: DbOrTx, userId: string, exceptIdHash?: string): Promise<void> {
   await db
     .delete(sessions)
-    .where(exceptIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, exceptIdHash)) : eq(sessions.userId, userId))
+    .where(
+      exceptIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, exceptIdHash)) : eq(sessions.userId, userId),
+    )
 }
 
 export async function purgeExpiredSessions(db: DbOrTx, limits: SessionLimits): Promise<void> {

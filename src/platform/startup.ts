@@ -3,8 +3,14 @@ import type { Config } from '../config.js'
 import { type Database, openDatabase } from './db/index.js'
 import { loadReferenceData } from './reference.js'
 
-export async function prepareDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'>): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize })
+export async function prepareDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'>,
+): Promise<Database> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  })
   try {
     await database.migrate()
     await loadReferenceData(database.db)

@@ -59,7 +59,9 @@ export async function createTestContext(
   return ctx
 }
 
-export function parseSetCookies(res: LightMyRequestResponse): { name: string; value: string; attributes: Record<string, string | true> }[] {
+export function parseSetCookies(
+  res: LightMyRequestResponse,
+): { name: string; value: string; attributes: Record<string, string | true> }[] {
   const header = res.headers['set-cookie']
   const list = header === undefined ? [] : Array.isArray(header) ? header : [header]
   return list.map((line) => {
@@ -94,7 +96,11 @@ export class TestClient {
   async request(opts: InjectOptions): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
       ...opts,
-      headers: { 'x-forwarded-proto': 'https', ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...(opts.headers ?? {}) },
+      headers: {
+        'x-forwarded-proto': 'https',
+        ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
+        ...(opts.headers ?? {}),
+      },
     })
     this.store(res)
     return res
@@ -113,24 +119,39 @@ export class TestClient {
   }
 
   /** POSTs a form with a fresh CSRF token (unless `_csrf` is given, or `csrf: false`). */
-  async post(url: string, form: Record<string, string | string[]> = {}, opts: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<LightMyRequestResponse> {
+  async post(
+    url: string,
+    form: Record<string, string | string[]> = {},
+    opts: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams()
     const withToken = { ...form }
     if (opts.csrf !== false && !('_csrf' in withToken)) withToken._csrf = await this.csrfToken()
     for (const [k, v] of Object.entries(withToken)) {
       for (const item of Array.isArray(v) ? v : [v]) body.append(k, item)
     }
-    return this.request({ method: 'POST', url, payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(opts.headers ?? {}) } })
+    return this.request({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(opts.headers ?? {}) },
+    })
   }
 
-  async signIn(user: { email: string; totpSecret?: string }, password = TEST_PASSWORD): Promise<LightMyRequestResponse> {
+  async signIn(
+    user: { email: string; totpSecret?: string },
+    password = TEST_PASSWORD,
+  ): Promise<LightMyRequestResponse> {
     const res = await this.post('/sign-in', { email: user.email, password })
     if (res.statusCode !== 303) throw new Error(`sign-in failed: ${String(res.statusCode)}`)
     if (res.headers.location === '/sign-in/second-factor' && user.totpSecret) {
       let code = await this.post('/sign-in/second-factor', { code: totpCode(user.totpSecret) })
       // The code of this 30-second step may already be used (codes work once): the app accepts
       // the next step's code too, as it would from a phone whose clock runs a little fast.
-      if (code.statusCode === 400) code = await this.post('/sign-in/second-factor', { code: totpCode(user.totpSecret, Math.floor(Date.now() / 1000) + 30) })
+      if (code.statusCode === 400)
+        code = await this.post('/sign-in/second-factor', {
+          code: totpCode(user.totpSecret, Math.floor(Date.now() / 1000) + 30),
+        })
       if (code.statusCode !== 303) throw new Error(`second factor failed: ${String(code.statusCode)}`)
       return code
     }

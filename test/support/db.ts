@@ -16,7 +16,9 @@ export interface TestDatabase extends Database {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (process.env.WTC_TEST_REQUIRE_PG === '1' && !testDatabaseUrl) {
-    throw new Error('The db project runs on PostgreSQL: set TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test')
+    throw new Error(
+      'The db project runs on PostgreSQL: set TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test',
+    )
   }
   let database: TestDatabase
   if (testDatabaseUrl) {

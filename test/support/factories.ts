@@ -31,18 +31,27 @@ export async function makeUser(
 ): Promise<TestUser> {
   const scope = await ensureCouncil(db, opts.council ?? 'E09000003')
   counter += 1
-  const email = opts.email ?? `user${String(counter)}-${opts.roles.join('-') || 'none'}@${scope.areaCode.toLowerCase()}.example`
-  const user = await createUser(db, scope, { userId: null, label: 'test' }, {
-    email,
-    displayName: `Test User ${String(counter)}`,
-    passwordHash: await testHash(),
-    roles: opts.roles,
-    isDemo: opts.demo ?? false,
-  })
+  const email =
+    opts.email ?? `user${String(counter)}-${opts.roles.join('-') || 'none'}@${scope.areaCode.toLowerCase()}.example`
+  const user = await createUser(
+    db,
+    scope,
+    { userId: null, label: 'test' },
+    {
+      email,
+      displayName: `Test User ${String(counter)}`,
+      passwordHash: await testHash(),
+      roles: opts.roles,
+      isDemo: opts.demo ?? false,
+    },
+  )
   const result: TestUser = { id: user.id, email, roles: opts.roles, scope }
   if (opts.totp) {
     const secret = newTotpSecret()
-    await db.update(users).set({ totpSecret: secretBox.seal(secret), totpEnabledAt: new Date() }).where(eq(users.id, user.id))
+    await db
+      .update(users)
+      .set({ totpSecret: secretBox.seal(secret), totpEnabledAt: new Date() })
+      .where(eq(users.id, user.id))
     result.totpSecret = secret
   }
   return result

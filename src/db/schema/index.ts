@@ -104,7 +104,10 @@ export const memberships = pgTable(
     role: text('role', { enum: roles }).notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('memberships_uq').on(t.userId, t.organisationId, t.role), index('memberships_tenant_idx').on(t.tenantId)],
+  (t) => [
+    uniqueIndex('memberships_uq').on(t.userId, t.organisationId, t.role),
+    index('memberships_tenant_idx').on(t.tenantId),
+  ],
 )
 
 export const recoveryCodes = pgTable('recovery_codes', {

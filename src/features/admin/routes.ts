@@ -80,7 +80,13 @@ export function registerAdminRoutes(app: FastifyInstance): void {
       people,
       invitations: invites.map((i) => ({
         ...i,
-        status: i.acceptedAt ? 'Accepted' : i.revokedAt ? 'Withdrawn' : i.expiresAt.getTime() < now ? 'Expired' : 'Waiting',
+        status: i.acceptedAt
+          ? 'Accepted'
+          : i.revokedAt
+            ? 'Withdrawn'
+            : i.expiresAt.getTime() < now
+              ? 'Expired'
+              : 'Waiting',
       })),
     })
   })
@@ -91,7 +97,13 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     const person = await getUser(db, scope, id)
     if (!person) throw notFound('person')
     const organisations = await listOrganisations(db, scope)
-    return reply.view(`${V}/user.njk`, { pageTitle: person.displayName, person, organisations, roleItems, isSelf: person.id === request.currentUser?.id })
+    return reply.view(`${V}/user.njk`, {
+      pageTitle: person.displayName,
+      person,
+      organisations,
+      roleItems,
+      isSelf: person.id === request.currentUser?.id,
+    })
   })
 
   app.post('/admin/users/:id/roles', { config: { access: admin, tenantResource: 'user' } }, async (request, reply) => {
@@ -102,27 +114,49 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     const form = parseForm(rolesSchema, request.body)
     if (!form.ok) {
       const organisations = await listOrganisations(db, scope)
-      return reply.code(400).view(`${V}/user.njk`, { pageTitle: person.displayName, person, organisations, roleItems, errors: form.errors })
+      return reply
+        .code(400)
+        .view(`${V}/user.njk`, { pageTitle: person.displayName, person, organisations, roleItems, errors: form.errors })
     }
     if (id === request.currentUser?.id && !form.data.roles.includes('admin')) {
       const organisations = await listOrganisations(db, scope)
       const text = 'You cannot remove your own administrator role. Ask another administrator.'
-      return reply.code(400).view(`${V}/user.njk`, { pageTitle: person.displayName, person, organisations, roleItems, errors: { summary: [{ text, href: '#roles' }], fields: { roles: { text } } } })
+      return reply
+        .code(400)
+        .view(`${V}/user.njk`, {
+          pageTitle: person.displayName,
+          person,
+          organisations,
+          roleItems,
+          errors: { summary: [{ text, href: '#roles' }], fields: { roles: { text } } },
+        })
     }
     const ok = await setRoles(db, scope, actorOf(request), id, form.data.roles, form.data.organisationId)
     if (!ok) throw new HttpError(400, 'Select an organisation from the list.')
     return reply.redirect(paths.admin.user(id), 303)
   })
 
-  const simpleUserAction = (suffix: string, action: (scope: import('../../platform/tenancy.js').TenantScope, actor: ReturnType<typeof actorOf>, id: string) => Promise<boolean>) => {
-    app.post(`/admin/users/:id/${suffix}`, { config: { access: admin, tenantResource: 'user' } }, async (request, reply) => {
-      const scope = scopeOf(request)
-      const { id } = request.params as { id: string }
-      parseForm(emptySchema, request.body)
-      if (id === request.currentUser?.id && suffix !== 'enable') throw new HttpError(400, 'You cannot do this to your own account. Ask another administrator.')
-      if (!(await action(scope, actorOf(request), id))) throw notFound('person')
-      return reply.redirect(paths.admin.user(id), 303)
-    })
+  const simpleUserAction = (
+    suffix: string,
+    action: (
+      scope: import('../../platform/tenancy.js').TenantScope,
+      actor: ReturnType<typeof actorOf>,
+      id: string,
+    ) => Promise<boolean>,
+  ) => {
+    app.post(
+      `/admin/users/:id/${suffix}`,
+      { config: { access: admin, tenantResource: 'user' } },
+      async (request, reply) => {
+        const scope = scopeOf(request)
+        const { id } = request.params as { id: string }
+        parseForm(emptySchema, request.body)
+        if (id === request.currentUser?.id && suffix !== 'enable')
+          throw new HttpError(400, 'You cannot do this to your own account. Ask another administrator.')
+        if (!(await action(scope, actorOf(request), id))) throw notFound('person')
+        return reply.redirect(paths.admin.user(id), 303)
+      },
+    )
   }
   simpleUserAction('disable', (scope, actor, id) => setDisabled(db, scope, actor, id, true))
   simpleUserAction('enable', (scope, actor, id) => setDisabled(db, scope, actor, id, false))
@@ -140,17 +174,39 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     const form = parseForm(invitationSchema, request.body)
     const organisations = await listOrganisations(db, scope)
     const render = (errors: unknown, values: unknown) =>
-      reply.code(400).view(`${V}/invitation-new.njk`, { pageTitle: 'Invite someone', organisations, roleItems, errors, values })
+      reply
+        .code(400)
+        .view(`${V}/invitation-new.njk`, { pageTitle: 'Invite someone', organisations, roleItems, errors, values })
     if (!form.ok) return render(form.errors, form.values)
     if (!organisations.some((o) => o.id === form.data.organisationId)) {
-      return render({ summary: [{ text: 'Select an organisation', href: '#organisationId' }], fields: { organisationId: { text: 'Select an organisation' } } }, form.data)
+      return render(
+        {
+          summary: [{ text: 'Select an organisation', href: '#organisationId' }],
+          fields: { organisationId: { text: 'Select an organisation' } },
+        },
+        form.data,
+      )
     }
     try {
-      const { invitation, token } = await createInvitation(db, scope, actorOf(request), { ...form.data, validDays: app.config.invitationDays })
+      const { invitation, token } = await createInvitation(db, scope, actorOf(request), {
+        ...form.data,
+        validDays: app.config.invitationDays,
+      })
       const link = `${app.config.baseUrl}${paths.invitation(token)}`
-      const emailed = await sendInvitationEmail(app.config, request.log, { to: invitation.email, name: invitation.displayName, link, council: scope.councilName, expiresAt: invitation.expiresAt })
+      const emailed = await sendInvitationEmail(app.config, request.log, {
+        to: invitation.email,
+        name: invitation.displayName,
+        link,
+        council: scope.councilName,
+        expiresAt: invitation.expiresAt,
+      })
       // The link is shown once, on this response; only its hash is stored.
-      return await reply.view(`${V}/invitation-created.njk`, { pageTitle: 'Invitation created', invitation, link, emailed })
+      return await reply.view(`${V}/invitation-created.njk`, {
+        pageTitle: 'Invitation created',
+        invitation,
+        link,
+        emailed,
+      })
     } catch (err) {
       if (err instanceof DuplicateEmailError) {
         const text = 'Someone already has an account with this email address'
@@ -160,19 +216,31 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     }
   })
 
-  app.get('/admin/invitations/:id', { config: { access: admin, tenantResource: 'invitation' } }, async (request, reply) => {
-    const { id } = request.params as { id: string }
-    const invitation = await getInvitation(db, scopeOf(request), id)
-    if (!invitation) throw notFound('invitation')
-    return reply.view(`${V}/invitation.njk`, { pageTitle: `Invitation for ${invitation.displayName}`, invitation, expired: invitation.expiresAt.getTime() < Date.now() })
-  })
+  app.get(
+    '/admin/invitations/:id',
+    { config: { access: admin, tenantResource: 'invitation' } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string }
+      const invitation = await getInvitation(db, scopeOf(request), id)
+      if (!invitation) throw notFound('invitation')
+      return reply.view(`${V}/invitation.njk`, {
+        pageTitle: `Invitation for ${invitation.displayName}`,
+        invitation,
+        expired: invitation.expiresAt.getTime() < Date.now(),
+      })
+    },
+  )
 
-  app.post('/admin/invitations/:id/revoke', { config: { access: admin, tenantResource: 'invitation' } }, async (request, reply) => {
-    const { id } = request.params as { id: string }
-    parseForm(emptySchema, request.body)
-    if (!(await revokeInvitation(db, scopeOf(request), actorOf(request), id))) throw notFound('invitation')
-    return reply.redirect(paths.admin.invitation(id), 303)
-  })
+  app.post(
+    '/admin/invitations/:id/revoke',
+    { config: { access: admin, tenantResource: 'invitation' } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string }
+      parseForm(emptySchema, request.body)
+      if (!(await revokeInvitation(db, scopeOf(request), actorOf(request), id))) throw notFound('invitation')
+      return reply.redirect(paths.admin.invitation(id), 303)
+    },
+  )
 
   // Organisations
 
@@ -186,7 +254,14 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     const form = parseForm(organisationSchema, request.body)
     if (!form.ok) {
       const organisations = await listOrganisations(db, scope)
-      return reply.code(400).view(`${V}/organisations.njk`, { pageTitle: 'Organisations', organisations, errors: form.errors, values: form.values })
+      return reply
+        .code(400)
+        .view(`${V}/organisations.njk`, {
+          pageTitle: 'Organisations',
+          organisations,
+          errors: form.errors,
+          values: form.values,
+        })
     }
     await createOrganisation(db, scope, actorOf(request), form.data)
     return reply.redirect(paths.admin.organisations, 303)

@@ -29,15 +29,45 @@ export function registerAuditRoutes(app: FastifyInstance): void {
     const format = query.format ?? 'html'
     if (format !== 'html') {
       const rows = await listAudit(db, user.scope, { limit: 100000 })
-      await recordAudit(db, { action: 'audit.export', tenantId: user.scope.tenantId, actor: { userId: user.id, label: user.email }, details: { format, rows: rows.length } })
-      const view = rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actorLabel, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, details: r.details, hash: r.hash }))
+      await recordAudit(db, {
+        action: 'audit.export',
+        tenantId: user.scope.tenantId,
+        actor: { userId: user.id, label: user.email },
+        details: { format, rows: rows.length },
+      })
+      const view = rows.map((r) => ({
+        id: r.id,
+        at: r.at.toISOString(),
+        actor: r.actorLabel,
+        action: r.action,
+        subjectType: r.subjectType,
+        subjectId: r.subjectId,
+        details: r.details,
+        hash: r.hash,
+      }))
       reply.header('content-disposition', `attachment; filename="audit-trail-${user.scope.areaCode}.${format}"`)
-      if (format === 'json') return reply.type('application/json; charset=utf-8').send({ council: user.scope.areaCode, entries: view })
-      return reply
-        .type('text/csv; charset=utf-8')
-        .send(toCsv(['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'details', 'hash'], view.map((v) => [v.id, v.at, v.actor, v.action, v.subjectType, v.subjectId, JSON.stringify(v.details), v.hash])))
+      if (format === 'json')
+        return reply.type('application/json; charset=utf-8').send({ council: user.scope.areaCode, entries: view })
+      return reply.type('text/csv; charset=utf-8').send(
+        toCsv(
+          ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'details', 'hash'],
+          view.map((v) => [
+            v.id,
+            v.at,
+            v.actor,
+            v.action,
+            v.subjectType,
+            v.subjectId,
+            JSON.stringify(v.details),
+            v.hash,
+          ]),
+        ),
+      )
     }
-    const rows = await listAudit(db, user.scope, { limit: PAGE + 1, ...(query.before ? { beforeId: query.before } : {}) })
+    const rows = await listAudit(db, user.scope, {
+      limit: PAGE + 1,
+      ...(query.before ? { beforeId: query.before } : {}),
+    })
     const page = rows.slice(0, PAGE)
     const last = page[page.length - 1]
     return reply.view('features/audit/views/list.njk', {

@@ -65,10 +65,17 @@ const recoveryAlphabet = 'abcdefghjkmnpqrstuvwxyz23456789'
 export function newRecoveryCodes(): string[] {
   return Array.from({ length: 10 }, () => {
     let s = ''
-    for (let i = 0; i < 10; i++) s += recoveryAlphabet[randomInt(recoveryAlphabet.length)]
+    for (let i = 0; i < 10; i++) s += recoveryAlphabet.charAt(randomInt(recoveryAlphabet.length))
     return `${s.slice(0, 5)}-${s.slice(5)}`
   })
 }
 
 export const hashRecoveryCode = (code: string): string =>
-  createHash('sha256').update(code.trim().toLowerCase().replace(/[^a-z0-9]/g, '')).digest('hex')
+  createHash('sha256')
+    .update(
+      code
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, ''),
+    )
+    .digest('hex')

@@ -13,8 +13,18 @@ import { createUser } from '../users/repository.js'
 export const DEMO_COUNCIL = 'E09000003'
 export const DEMO_PASSWORD = 'barnet-demo-2026'
 
-export const demoAccounts: { email: string; displayName: string; roles: Role[]; organisation: 'council' | 'provider' }[] = [
-  { email: 'commissioner@barnet.example', displayName: 'Demo Commissioner', roles: ['commissioner'], organisation: 'council' },
+export const demoAccounts: {
+  email: string
+  displayName: string
+  roles: Role[]
+  organisation: 'council' | 'provider'
+}[] = [
+  {
+    email: 'commissioner@barnet.example',
+    displayName: 'Demo Commissioner',
+    roles: ['commissioner'],
+    organisation: 'council',
+  },
   { email: 'analyst@barnet.example', displayName: 'Demo Analyst', roles: ['analyst'], organisation: 'council' },
   { email: 'provider@barnet.example', displayName: 'Demo Provider', roles: ['provider'], organisation: 'provider' },
   { email: 'panel@barnet.example', displayName: 'Demo Panel Member', roles: ['panel_member'], organisation: 'council' },

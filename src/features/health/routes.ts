@@ -24,7 +24,7 @@ function gitRef(): string {
 export function registerHealthRoutes(app: FastifyInstance): void {
   const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }
   const ref = app.config.gitRef ?? gitRef()
-  app.get('/health/live', { config: { access: { public: true } } }, async () => ({ status: 'UP' }))
+  app.get('/health/live', { config: { access: { public: true } } }, (_request, reply) => reply.send({ status: 'UP' }))
   app.get('/health/ready', { config: { access: { public: true } } }, async (_request, reply) => {
     try {
       await ping(app.db)
@@ -33,11 +33,13 @@ export function registerHealthRoutes(app: FastifyInstance): void {
       return reply.code(503).send({ status: 'DOWN', database: { status: 'DOWN', engine: app.database.engine } })
     }
   })
-  app.get('/info', { config: { access: { public: true } } }, async () => ({
-    name: 'wtc',
-    version: pkg.version,
-    gitRef: ref,
-    node: process.version,
-    database: app.database.engine,
-  }))
+  app.get('/info', { config: { access: { public: true } } }, (_request, reply) =>
+    reply.send({
+      name: 'wtc',
+      version: pkg.version,
+      gitRef: ref,
+      node: process.version,
+      database: app.database.engine,
+    }),
+  )
 }

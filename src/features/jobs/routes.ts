@@ -10,7 +10,15 @@ export function registerJobRoutes(app: FastifyInstance): void {
     const job = await app.jobs.get(user.scope, id)
     if (!job) throw notFound('job')
     if ((request.query as { format?: string }).format === 'json') {
-      return reply.send({ id: job.id, title: job.title, status: job.status, progress: job.progress, message: job.message, error: job.error, result: job.result })
+      return reply.send({
+        id: job.id,
+        title: job.title,
+        status: job.status,
+        progress: job.progress,
+        message: job.message,
+        error: job.error,
+        result: job.result,
+      })
     }
     const active = job.status === 'queued' || job.status === 'running'
     if (active) reply.header('refresh', '2')

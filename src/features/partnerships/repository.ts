@@ -37,7 +37,12 @@ export async function getPartnership(db: DbOrTx, scope: TenantScope, id: string)
   const me = mine[0]
   if (!me) return null
   const members = await db
-    .select({ councilName: organisations.name, areaCode: organisations.areaCode, status: partnershipMembers.status, joinedAt: partnershipMembers.joinedAt })
+    .select({
+      councilName: organisations.name,
+      areaCode: organisations.areaCode,
+      status: partnershipMembers.status,
+      joinedAt: partnershipMembers.joinedAt,
+    })
     .from(partnershipMembers)
     .innerJoin(organisations, eq(organisations.id, partnershipMembers.tenantId))
     .where(eq(partnershipMembers.partnershipId, id))
@@ -47,11 +52,29 @@ export async function getPartnership(db: DbOrTx, scope: TenantScope, id: string)
 
 export async function createPartnership(db: DbOrTx, scope: TenantScope, actor: Actor, name: string): Promise<string> {
   return db.transaction(async (tx) => {
-    const rows = await tx.insert(partnerships).values({ name, createdByTenant: scope.tenantId }).returning({ id: partnerships.id })
+    const rows = await tx
+      .insert(partnerships)
+      .values({ name, createdByTenant: scope.tenantId })
+      .returning({ id: partnerships.id })
     const id = rows[0]?.id
     if (!id) throw new Error('Could not create the partnership')
-    await tx.insert(partnershipMembers).values({ partnershipId: id, tenantId: scope.tenantId, status: 'joined', joinedAt: new Date(), joinedBy: actor.userId ?? null })
-    await recordAudit(tx, { action: 'partnership.create', tenantId: scope.tenantId, actor, subjectType: 'partnership', subjectId: id, details: { name } })
+    await tx
+      .insert(partnershipMembers)
+      .values({
+        partnershipId: id,
+        tenantId: scope.tenantId,
+        status: 'joined',
+        joinedAt: new Date(),
+        joinedBy: actor.userId ?? null,
+      })
+    await recordAudit(tx, {
+      action: 'partnership.create',
+      tenantId: scope.tenantId,
+      actor,
+      subjectType: 'partnership',
+      subjectId: id,
+      details: { name },
+    })
     return id
   })
 }
@@ -59,7 +82,13 @@ export async function createPartnership(db: DbOrTx, scope: TenantScope, actor: A
 export type InviteOutcome = 'invited' | 'already-member' | 'unknown-council' | 'not-found'
 
 /** A joined member invites another council (by its tenant id); the invited council must join itself. */
-export async function inviteCouncil(db: DbOrTx, scope: TenantScope, actor: Actor, id: string, councilTenantId: string | null): Promise<InviteOutcome> {
+export async function inviteCouncil(
+  db: DbOrTx,
+  scope: TenantScope,
+  actor: Actor,
+  id: string,
+  councilTenantId: string | null,
+): Promise<InviteOutcome> {
   return db.transaction(async (tx) => {
     const p = await getPartnership(tx, scope, id)
     if (p?.myStatus !== 'joined') return 'not-found'
@@ -70,7 +99,14 @@ export async function inviteCouncil(db: DbOrTx, scope: TenantScope, actor: Actor
       .where(and(eq(partnershipMembers.partnershipId, id), eq(partnershipMembers.tenantId, councilTenantId)))
     if (existing[0]) return 'already-member'
     await tx.insert(partnershipMembers).values({ partnershipId: id, tenantId: councilTenantId, status: 'invited' })
-    await recordAudit(tx, { action: 'partnership.invite', tenantId: scope.tenantId, actor, subjectType: 'partnership', subjectId: id, details: { invitedTenantId: councilTenantId } })
+    await recordAudit(tx, {
+      action: 'partnership.invite',
+      tenantId: scope.tenantId,
+      actor,
+      subjectType: 'partnership',
+      subjectId: id,
+      details: { invitedTenantId: councilTenantId },
+    })
     return 'invited'
   })
 }
@@ -84,7 +120,13 @@ export async function joinPartnership(db: DbOrTx, scope: TenantScope, actor: Act
         .update(partnershipMembers)
         .set({ status: 'joined', joinedAt: new Date(), joinedBy: actor.userId ?? null })
         .where(and(eq(partnershipMembers.partnershipId, id), eq(partnershipMembers.tenantId, scope.tenantId)))
-      await recordAudit(tx, { action: 'partnership.join', tenantId: scope.tenantId, actor, subjectType: 'partnership', subjectId: id })
+      await recordAudit(tx, {
+        action: 'partnership.join',
+        tenantId: scope.tenantId,
+        actor,
+        subjectType: 'partnership',
+        subjectId: id,
+      })
     }
     return true
   })

@@ -49,8 +49,16 @@ async function rolesByUser(db: DbOrTx, scope: TenantScope, userIds: string[]) {
 
 export async function listUsers(db: DbOrTx, scope: TenantScope): Promise<UserWithRoles[]> {
   const rows = await db.select().from(users).where(eq(users.tenantId, scope.tenantId)).orderBy(asc(users.displayName))
-  const roles = await rolesByUser(db, scope, rows.map((u) => u.id))
-  return rows.map((u) => ({ ...u, roles: roles.get(u.id)?.roles ?? [], organisationName: roles.get(u.id)?.organisationName ?? scope.councilName }))
+  const roles = await rolesByUser(
+    db,
+    scope,
+    rows.map((u) => u.id),
+  )
+  return rows.map((u) => ({
+    ...u,
+    roles: roles.get(u.id)?.roles ?? [],
+    organisationName: roles.get(u.id)?.organisationName ?? scope.councilName,
+  }))
 }
 
 export async function getUser(db: DbOrTx, scope: TenantScope, id: string): Promise<UserWithRoles | null> {
@@ -63,11 +71,19 @@ export async function getUser(db: DbOrTx, scope: TenantScope, id: string): Promi
   const u = rows[0]
   if (!u) return null
   const roles = await rolesByUser(db, scope, [u.id])
-  return { ...u, roles: roles.get(u.id)?.roles ?? [], organisationName: roles.get(u.id)?.organisationName ?? scope.councilName }
+  return {
+    ...u,
+    roles: roles.get(u.id)?.roles ?? [],
+    organisationName: roles.get(u.id)?.organisationName ?? scope.councilName,
+  }
 }
 
 export async function listOrganisations(db: DbOrTx, scope: TenantScope): Promise<OrganisationRow[]> {
-  return db.select().from(organisations).where(eq(organisations.tenantId, scope.tenantId)).orderBy(asc(organisations.kind), asc(organisations.name))
+  return db
+    .select()
+    .from(organisations)
+    .where(eq(organisations.tenantId, scope.tenantId))
+    .orderBy(asc(organisations.kind), asc(organisations.name))
 }
 
 export async function getOrganisation(db: DbOrTx, scope: TenantScope, id: string): Promise<OrganisationRow | null> {
@@ -87,10 +103,20 @@ export async function createOrganisation(
   input: { kind: 'provider' | 'partner'; name: string },
 ): Promise<OrganisationRow> {
   return db.transaction(async (tx) => {
-    const rows = await tx.insert(organisations).values({ tenantId: scope.tenantId, kind: input.kind, name: input.name }).returning()
+    const rows = await tx
+      .insert(organisations)
+      .values({ tenantId: scope.tenantId, kind: input.kind, name: input.name })
+      .returning()
     const org = rows[0]
     if (!org) throw new Error('Could not create the organisation')
-    await recordAudit(tx, { action: 'organisation.create', tenantId: scope.tenantId, actor, subjectType: 'organisation', subjectId: org.id, details: input })
+    await recordAudit(tx, {
+      action: 'organisation.create',
+      tenantId: scope.tenantId,
+      actor,
+      subjectType: 'organisation',
+      subjectId: org.id,
+      details: input,
+    })
     return org
   })
 }
@@ -112,7 +138,11 @@ export async function createUser(
 ): Promise<UserRow> {
   return db.transaction(async (tx) => {
     const email = normaliseEmail(input.email)
-    const existing = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).limit(1)
+    const existing = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`)
+      .limit(1)
     if (existing[0]) throw new DuplicateEmailError()
     const rows = await tx
       .insert(users)
@@ -130,7 +160,9 @@ export async function createUser(
     if (!user) throw new Error('Could not create the user')
     const organisationId = input.organisationId ?? scope.tenantId
     if (input.roles.length > 0) {
-      await tx.insert(memberships).values(input.roles.map((role) => ({ tenantId: scope.tenantId, userId: user.id, organisationId, role })))
+      await tx
+        .insert(memberships)
+        .values(input.roles.map((role) => ({ tenantId: scope.tenantId, userId: user.id, organisationId, role })))
     }
     await recordAudit(tx, {
       action: 'user.create',
@@ -158,7 +190,9 @@ export async function setRoles(
     if (!user || !org) return false
     await tx.delete(memberships).where(and(eq(memberships.userId, userId), eq(memberships.tenantId, scope.tenantId)))
     if (roles.length > 0) {
-      await tx.insert(memberships).values(roles.map((role) => ({ tenantId: scope.tenantId, userId, organisationId, role })))
+      await tx
+        .insert(memberships)
+        .values(roles.map((role) => ({ tenantId: scope.tenantId, userId, organisationId, role })))
     }
     await endAllSessionsOf(tx, userId)
     await recordAudit(tx, {
@@ -173,19 +207,39 @@ export async function setRoles(
   })
 }
 
-export async function setDisabled(db: DbOrTx, scope: TenantScope, actor: Actor, userId: string, disabled: boolean): Promise<boolean> {
+export async function setDisabled(
+  db: DbOrTx,
+  scope: TenantScope,
+  actor: Actor,
+  userId: string,
+  disabled: boolean,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const user = await getUser(tx, scope, userId)
     if (!user) return false
-    await tx.update(users).set({ disabledAt: disabled ? new Date() : null }).where(and(eq(users.id, userId), eq(users.tenantId, scope.tenantId)))
+    await tx
+      .update(users)
+      .set({ disabledAt: disabled ? new Date() : null })
+      .where(and(eq(users.id, userId), eq(users.tenantId, scope.tenantId)))
     if (disabled) await endAllSessionsOf(tx, userId)
-    await recordAudit(tx, { action: disabled ? 'user.disable' : 'user.enable', tenantId: scope.tenantId, actor, subjectType: 'user', subjectId: userId })
+    await recordAudit(tx, {
+      action: disabled ? 'user.disable' : 'user.enable',
+      tenantId: scope.tenantId,
+      actor,
+      subjectType: 'user',
+      subjectId: userId,
+    })
     return true
   })
 }
 
 /** Removes the second factor and recovery codes; the user enrols again at next sign-in. */
-export async function resetSecondFactor(db: DbOrTx, scope: TenantScope, actor: Actor, userId: string): Promise<boolean> {
+export async function resetSecondFactor(
+  db: DbOrTx,
+  scope: TenantScope,
+  actor: Actor,
+  userId: string,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const user = await getUser(tx, scope, userId)
     if (!user) return false
@@ -195,7 +249,13 @@ export async function resetSecondFactor(db: DbOrTx, scope: TenantScope, actor: A
       .where(and(eq(users.id, userId), eq(users.tenantId, scope.tenantId)))
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId))
     await endAllSessionsOf(tx, userId)
-    await recordAudit(tx, { action: 'user.second-factor.reset', tenantId: scope.tenantId, actor, subjectType: 'user', subjectId: userId })
+    await recordAudit(tx, {
+      action: 'user.second-factor.reset',
+      tenantId: scope.tenantId,
+      actor,
+      subjectType: 'user',
+      subjectId: userId,
+    })
     return true
   })
 }
@@ -210,7 +270,11 @@ export async function createInvitation(
 ): Promise<{ invitation: InvitationRow; token: string }> {
   return db.transaction(async (tx) => {
     const email = normaliseEmail(input.email)
-    const existing = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).limit(1)
+    const existing = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`)
+      .limit(1)
     if (existing[0]) throw new DuplicateEmailError()
     const org = await getOrganisation(tx, scope, input.organisationId)
     if (!org) throw new Error('Organisation not found')
@@ -243,7 +307,12 @@ export async function createInvitation(
 }
 
 export async function listInvitations(db: DbOrTx, scope: TenantScope): Promise<InvitationRow[]> {
-  return db.select().from(invitations).where(eq(invitations.tenantId, scope.tenantId)).orderBy(desc(invitations.createdAt)).limit(200)
+  return db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.tenantId, scope.tenantId))
+    .orderBy(desc(invitations.createdAt))
+    .limit(200)
 }
 
 export async function getInvitation(db: DbOrTx, scope: TenantScope, id: string): Promise<InvitationRow | null> {
@@ -261,8 +330,17 @@ export async function revokeInvitation(db: DbOrTx, scope: TenantScope, actor: Ac
     const inv = await getInvitation(tx, scope, id)
     if (!inv) return false
     if (!inv.acceptedAt && !inv.revokedAt) {
-      await tx.update(invitations).set({ revokedAt: new Date() }).where(and(eq(invitations.id, id), eq(invitations.tenantId, scope.tenantId)))
-      await recordAudit(tx, { action: 'invitation.revoke', tenantId: scope.tenantId, actor, subjectType: 'invitation', subjectId: id })
+      await tx
+        .update(invitations)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(invitations.id, id), eq(invitations.tenantId, scope.tenantId)))
+      await recordAudit(tx, {
+        action: 'invitation.revoke',
+        tenantId: scope.tenantId,
+        actor,
+        subjectType: 'invitation',
+        subjectId: id,
+      })
     }
     return true
   })
@@ -277,13 +355,24 @@ export async function findUsableInvitationByToken(db: DbOrTx, token: string): Pr
   const rows = await db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.tokenHash, hashToken(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), sql`${invitations.expiresAt} > now()`))
+    .where(
+      and(
+        eq(invitations.tokenHash, hashToken(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        sql`${invitations.expiresAt} > now()`,
+      ),
+    )
     .limit(1)
   return rows[0] ?? null
 }
 
 /** Before tenancy: sign-in finds the account by email across councils (emails are unique). */
 export async function findUserByEmailForSignIn(db: DbOrTx, email: string): Promise<UserRow | null> {
-  const rows = await db.select().from(users).where(sql`lower(${users.email}) = ${normaliseEmail(email)}`).limit(1)
+  const rows = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${normaliseEmail(email)}`)
+    .limit(1)
   return rows[0] ?? null
 }

@@ -35,7 +35,7 @@ export const migrationsFolder = fromRoot('src/db/migrations')
 export interface OpenOptions {
   databaseUrl?: string | undefined
   /** Folder for PGlite; `memory` for an in-memory database (tests). */
-  dataDir: string | 'memory'
+  dataDir: string
   poolSize?: number
   /** Skip the data-folder lock (only for in-memory databases). */
   lock?: boolean
@@ -102,8 +102,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
 /** Rows of a raw SQL query, the same shape on both engines. */
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] }
-  return result.rows
+  const result: unknown = await db.execute(query)
+  return (result as { rows: T[] }).rows
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -66,7 +66,7 @@ export function lockDataDir(dir: string, command = process.argv.slice(1).join(' 
       } catch {
         holder = undefined // half-written or unreadable: treat as stale
       }
-      if (holder && holder.host === me.host && holder.pid !== process.pid && isAlive(holder.pid)) {
+      if (holder?.host === me.host && holder.pid !== process.pid && isAlive(holder.pid)) {
         throw new DataDirLockedError(dir, holder)
       }
       if (holder && holder.host !== me.host) throw new DataDirLockedError(dir, holder)
