@@ -10,9 +10,10 @@ export type CsvCell = string | number | boolean | null | undefined | Date
 
 const dangerous = /^[=+\-@\t\r\n]/
 
-export function safeCell(value: CsvCell): string | number {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'number') return Number.isFinite(value) ? value : ''
+/** A missing value becomes an unquoted empty cell, unlike an empty string (""). */
+export function safeCell(value: CsvCell): string | number | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   const text = value instanceof Date ? value.toISOString() : value
   return dangerous.test(text) ? `'${text}` : text
