@@ -2,6 +2,7 @@
  * Every setting WTC reads from the environment, documented and validated in one place.
  * `wtc config --help` and the README table are generated from `settingsDocs` so they cannot drift.
  */
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -203,6 +204,11 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** Reads `.env` from the working folder when there is one (values already set win). */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file)
+}
 
 /** Reads and validates the environment; throws ConfigError naming every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

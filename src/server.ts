@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { organisations } from './db/schema/index.js'
 import { DEMO_PASSWORD, seedDemo } from './features/demo/seed.js'
 import { DataDirLockedError } from './platform/db/lock.js'
@@ -13,6 +13,7 @@ import { prepareDatabase } from './platform/startup.js'
 
 async function main(): Promise<void> {
   const startedAt = performance.now()
+  loadDotEnv()
   const config = loadConfig()
   const database = await prepareDatabase(config)
   const demoLines: string[] = []

@@ -130,10 +130,8 @@ export class SessionManager {
       reply.clearCookie(SESSION_COOKIE, cookieOptions)
       return
     }
-    // Status polls must not count as activity, or an open tab would never time out.
-    const isPoll = request.routeOptions.url === '/session/status'
     let lastSeenAt = row.lastSeenAt
-    if (!isPoll && idleFor > 5) {
+    if (idleFor > 5) {
       lastSeenAt = new Date(now)
       await this.db.update(sessions).set({ lastSeenAt }).where(eq(sessions.idHash, idHash))
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, settingsDocs, settingsHelp } from '../../src/config.js'
 
@@ -37,6 +38,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ OIDC_ISSUER: 'https://login.example/tenant/v2.0' })).toThrow(
       /OIDC_CLIENT_ID.*\n.*OIDC_CLIENT_SECRET/s,
     )
+  })
+
+  it('the README table lists every setting', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    for (const s of settingsDocs) expect(readme).toContain(`| \`${s.name}\` |`)
   })
 
   it('documents every setting it reads in the help text', () => {
