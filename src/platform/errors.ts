@@ -56,14 +56,16 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, status: n
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {
-  app.setNotFoundHandler(async (request, reply) =>
-    sendError(
+  app.setNotFoundHandler(async (request, reply) => {
+    // Not-found requests skip the route hooks; load the session so a signed-in user keeps their layout.
+    if (!request.url.startsWith('/assets/')) await app.sessions.load(request, reply).catch(() => undefined)
+    return sendError(
       request,
       reply,
       404,
       'If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.',
-    ),
-  )
+    )
+  })
   app.setErrorHandler(async (error: FastifyError | HttpError | ZodError, request, reply) => {
     if (error instanceof HttpError) return sendError(request, reply, error.statusCode, error.message)
     if (error instanceof ZodError) {
