@@ -14,6 +14,12 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
       '@typescript-eslint/consistent-type-definitions': 'off',
+      // openid-client marks this deprecated only so that it stands out; WTC uses it solely when
+      // OIDC_ALLOW_HTTP=true, which config.ts refuses in production (src/features/auth/sso.ts).
+      '@typescript-eslint/no-deprecated': [
+        'error',
+        { allow: [{ from: 'package', package: 'openid-client', name: 'allowInsecureRequests' }] },
+      ],
     },
   },
   {
