@@ -51,11 +51,14 @@ export interface BuildOptions {
   database: Database
   /** Test hook: lets a test add a route (e.g. one that throws) before the app is sealed. */
   extraRoutes?: (app: FastifyInstance) => void
+  /** Test hook: where log lines are written, so a test can read them (ASVS 16.2.5: no secrets in logs). */
+  logStream?: { write(line: string): void }
 }
 
-export async function buildApp({ config, database, extraRoutes }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, extraRoutes, logStream }: BuildOptions): Promise<FastifyInstance> {
+  const logger = loggerOptions(config)
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: logStream && typeof logger === 'object' ? { ...logger, stream: logStream } : logger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,

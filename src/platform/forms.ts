@@ -24,10 +24,16 @@ export function formBody(body: unknown): Record<string, unknown> {
   for (const key of Object.keys(body)) {
     if (forbiddenKeys.has(key)) throw new HttpError(400, `The form contains a field that is not allowed: ${key}`)
     if (key === '_csrf') continue
-    out[key] = (body as Record<string, unknown>)[key]
+    const value = (body as Record<string, unknown>)[key]
+    // PostgreSQL text cannot hold a NUL character: refuse it here, not as a database error (a 500).
+    if (hasNul(value)) throw new HttpError(400, `The form field ${key} contains a character that is not allowed.`)
+    out[key] = value
   }
   return out
 }
+
+const hasNul = (value: unknown): boolean =>
+  typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) && value.some(hasNul)
 
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
   const values = formBody(body)

@@ -40,5 +40,16 @@ export function safeNext(next: unknown, fallback: string = paths.home): string {
   if (typeof next !== 'string') return fallback
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 500) return fallback
   if (/[\r\n]/.test(next)) return fallback
-  return next
+  // Browsers drop tabs and newlines from a URL and read "\\" as "/", so "/\t/evil.example" leaves the site
+  // (ASVS 3.7.2): judge the target as a browser would, and send it in its encoded, ASCII-only form, which a
+  // Location header can always carry (a raw non-Latin-1 character there was a server error).
+  const base = 'https://next.invalid'
+  let url: URL
+  try {
+    url = new URL(next, base)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== base) return fallback
+  return `${url.pathname}${url.search}${url.hash}`
 }

@@ -11,6 +11,10 @@ if (dialog instanceof HTMLDialogElement) {
   const countdown = dialog.querySelector('.app-timeout-dialog__countdown')
   const form = dialog.querySelector('form')
   const loadedAt = Date.now()
+  // Leave for the sign-in page only once the server has surely ended the session: any request
+  // before that counts as activity and would renew it, so an unattended tab would never time out.
+  // The server rounds `remaining` down, so this page's clock can run up to a second early.
+  const graceSeconds = 2
   const describe = (seconds) => {
     if (seconds >= 120) return `${String(Math.ceil(seconds / 60))} minutes`
     if (seconds > 60) return `1 minute and ${String(Math.round(seconds - 60))} seconds`
@@ -18,7 +22,7 @@ if (dialog instanceof HTMLDialogElement) {
   }
   const tick = () => {
     const left = remaining - (Date.now() - loadedAt) / 1000
-    if (left <= 0) {
+    if (left <= -graceSeconds) {
       window.location.assign('/sign-in?timedOut=1')
       return
     }

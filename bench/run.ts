@@ -1,0 +1,390 @@
+/**
+ * `npm run bench`: start-up time and memory, then signed-in home page throughput beside a static file
+ * of the same size (the ceiling), on PGlite and on PostgreSQL. Prints a table and writes JSON to
+ * bench/results/<timestamp>.json and bench/results/latest.json.
+ *
+ * Settings (environment): BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL server on which a
+ * throwaway database is created; default postgres://postgres@127.0.0.1:5432/test), BENCH_ENGINES
+ * (pglite,postgresql), BENCH_CONNECTIONS (20), BENCH_DURATION (10 seconds), BENCH_WARMUP (2 seconds).
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { getPage, signIn } from './client.js'
+import { type LoadSummary, measure } from './load.js'
+import { createBenchDatabase, DEFAULT_ADMIN_URL, redactUrl } from './postgres.js'
+import { type DatabaseTarget, projectRoot, type RunningServer, startServer } from './server.js'
+
+type Engine = 'pglite' | 'postgresql'
+
+interface StartFigures {
+  /** Milliseconds from spawn to the first 200 from /health/ready. */
+  startupMs: number
+  /** Resident memory (MiB) right after that first 200. */
+  rssMiB: number
+}
+
+interface EngineResult {
+  engine: Engine
+  where: string
+  skipped?: string
+  error?: string
+  /** Empty database: migrations and the demo seed. */
+  freshStart?: StartFigures
+  /** Second start on the same, already-populated database. */
+  restart?: StartFigures
+  homeBytes?: number
+  staticBytes?: number
+  home?: LoadSummary
+  static?: LoadSummary
+  /** Home page requests a second divided by the static file's. */
+  homeToStaticRatio?: number
+  rssAfterLoadMiB?: number | null
+  peakRssMiB?: number | null
+}
+
+interface Target {
+  name: string
+  engine: Engine
+  value: number | null
+  limit: number
+  comparison: '<' | '>='
+  unit: string
+  pass: boolean | null
+}
+
+const STATIC_NAME = 'bench-static.html'
+const staticPath = path.join(projectRoot, 'public', STATIC_NAME)
+
+const settings = {
+  adminUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL,
+  engines: (process.env.BENCH_ENGINES ?? 'pglite,postgresql')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is Engine => s === 'pglite' || s === 'postgresql'),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
+  durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
+  warmupSeconds: Number(process.env.BENCH_WARMUP ?? 2),
+}
+
+const write = (text: string) => process.stdout.write(text)
+const log = (text: string) => write(`${text}\n`)
+
+/** Things to undo however the run ends (servers, temp folders, the bench database, the static file). */
+const cleanups: (() => Promise<void> | void)[] = []
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const step = cleanups.pop()
+    try {
+      await step?.()
+    } catch (err) {
+      log(`  (clean-up step failed: ${err instanceof Error ? err.message : String(err)})`)
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: cleaning up`)
+    void cleanUp().finally(() => process.exit(130))
+  })
+}
+
+/** A complete HTML page of exactly `bytes` bytes (ASCII), to compare with the home page. */
+function staticPage(bytes: number): string {
+  const head = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Benchmark</title></head><body><p>'
+  const tail = '</p></body></html>\n'
+  const room = bytes - head.length - tail.length
+  if (room < 0) return 'x'.repeat(bytes)
+  const filler = 'A static page the same size as the signed-in home page, served from /assets/. '
+  return head + filler.repeat(Math.ceil(room / filler.length)).slice(0, room) + tail
+}
+
+async function withServer<T>(target: DatabaseTarget, use: (server: RunningServer) => Promise<T>): Promise<T> {
+  const server = await startServer(target)
+  const stop = () => server.stop()
+  cleanups.push(stop)
+  try {
+    return await use(server)
+  } finally {
+    const at = cleanups.indexOf(stop)
+    if (at >= 0) cleanups.splice(at, 1)
+    await server.stop()
+  }
+}
+
+const ms = (n: number) => `${n.toFixed(0)} ms`
+const mib = (n: number | null | undefined) => (n == null ? 'n/a' : `${n.toFixed(0)} MiB`)
+
+async function benchEngine(engine: Engine): Promise<EngineResult> {
+  let target: DatabaseTarget
+  let where: string
+  if (engine === 'pglite') {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wtc-bench-'))
+    cleanups.push(() => {
+      rmSync(dataDir, { recursive: true, force: true })
+    })
+    target = { engine, dataDir }
+    where = 'fresh temporary DATA_DIR'
+  } else {
+    try {
+      const database = await createBenchDatabase(settings.adminUrl)
+      cleanups.push(() => database.drop())
+      target = { engine, databaseUrl: database.url }
+      where = redactUrl(database.url)
+    } catch (err) {
+      const reason = `PostgreSQL at ${redactUrl(settings.adminUrl)} is not reachable (${err instanceof Error ? err.message : String(err)}); set BENCH_DATABASE_URL or TEST_DATABASE_URL`
+      return { engine, where: redactUrl(settings.adminUrl), skipped: reason }
+    }
+  }
+  log(`\n== ${engine} (${where})`)
+  const result: EngineResult = { engine, where }
+
+  // 1. Fresh start: migrations and the demo seed. Also learn the size of the signed-in home page.
+  await withServer(target, async (server) => {
+    result.freshStart = { startupMs: server.startupMs, rssMiB: server.rssMiB }
+    log(`  fresh start:  ready in ${ms(server.startupMs)}, RSS ${mib(server.rssMiB)}`)
+    const jar = await signIn(server.baseUrl)
+    result.homeBytes = (await getPage(jar, `${server.baseUrl}/home`)).body.length
+  })
+  const homeBytes = result.homeBytes ?? 0
+  writeFileSync(staticPath, staticPage(homeBytes))
+  cleanups.push(() => {
+    rmSync(staticPath, { force: true })
+  })
+
+  // 2. Second start on the existing database, then the load runs on that server.
+  await withServer(target, async (server) => {
+    result.restart = { startupMs: server.startupMs, rssMiB: server.rssMiB }
+    log(`  second start: ready in ${ms(server.startupMs)}, RSS ${mib(server.rssMiB)}`)
+    const jar = await signIn(server.baseUrl)
+    const cookie = jar.header()
+    const homeUrl = `${server.baseUrl}/home`
+    const staticUrl = `${server.baseUrl}/assets/${STATIC_NAME}`
+    const home = await getPage(jar, homeUrl)
+    const still = await getPage(jar, staticUrl)
+    result.staticBytes = still.body.length
+    if (!home.body.toString('utf8').includes('Sign out')) log('  note: /home does not show "Sign out"; check sign-in')
+    log(`  /home ${String(home.body.length)} bytes, static ${String(still.body.length)} bytes (${still.contentType})`)
+
+    const load = {
+      connections: settings.connections,
+      warmupSeconds: settings.warmupSeconds,
+      durationSeconds: settings.durationSeconds,
+      headers: { cookie },
+    }
+    write(`  load /home (${String(settings.connections)} connections, ${String(settings.durationSeconds)} s)... `)
+    result.home = await measure(homeUrl, load)
+    log(`${result.home.requestsPerSecond.toFixed(0)} req/s`)
+    write(`  load static (${String(settings.connections)} connections, ${String(settings.durationSeconds)} s)... `)
+    result.static = await measure(staticUrl, load)
+    log(`${result.static.requestsPerSecond.toFixed(0)} req/s`)
+    result.homeToStaticRatio =
+      result.static.requestsPerSecond > 0 ? result.home.requestsPerSecond / result.static.requestsPerSecond : 0
+    result.rssAfterLoadMiB = server.currentRssMiB()
+    result.peakRssMiB = server.peakRssMiB()
+    // The home page must still be signed in after the run, or the figures measured a redirect.
+    await getPage(jar, homeUrl)
+  })
+  rmSync(staticPath, { force: true })
+  return result
+}
+
+function targetsFor(results: EngineResult[]): Target[] {
+  const targets: Target[] = []
+  const add = (t: Omit<Target, 'pass'>) => {
+    const pass = t.value == null ? null : t.comparison === '<' ? t.value < t.limit : t.value >= t.limit
+    targets.push({ ...t, pass })
+  }
+  for (const r of results) {
+    if (r.skipped) continue
+    const rssLimit = r.engine === 'pglite' ? 1024 : 300
+    const starts: [string, StartFigures | undefined][] = [
+      ['fresh database', r.freshStart],
+      ['existing database', r.restart],
+    ]
+    for (const [label, figures] of starts) {
+      add({
+        name: `start-up to first 200 (${label})`,
+        engine: r.engine,
+        value: figures?.startupMs ?? null,
+        limit: 3000,
+        comparison: '<',
+        unit: 'ms',
+      })
+      add({
+        name: `RSS after start (${label})`,
+        engine: r.engine,
+        value: figures?.rssMiB ?? null,
+        limit: rssLimit,
+        comparison: '<',
+        unit: 'MiB',
+      })
+    }
+    add({
+      name: 'home page / static file throughput',
+      engine: r.engine,
+      value: r.home?.clean && r.static?.clean ? (r.homeToStaticRatio ?? null) : null,
+      limit: 0.5,
+      comparison: '>=',
+      unit: 'ratio',
+    })
+    if (r.engine === 'postgresql') {
+      add({
+        name: `home page p99 latency at ${String(settings.connections)} connections`,
+        engine: r.engine,
+        value: r.home?.clean ? r.home.latencyMs.p99 : null,
+        limit: 50,
+        comparison: '<',
+        unit: 'ms',
+      })
+    }
+  }
+  return targets
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+function machine() {
+  const cpus = os.cpus()
+  let gitRef = 'unknown'
+  try {
+    gitRef = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).trim()
+  } catch {
+    // not a git checkout
+  }
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    totalMemoryMiB: Math.round(os.totalmem() / 1024 / 1024),
+    /** 1, 5 and 15 minute load averages at the start: other work on the machine skews every figure. */
+    loadAverage: os.loadavg().map((n) => Number(n.toFixed(2))),
+    gitRef,
+  }
+}
+
+async function main(): Promise<number> {
+  const startedAt = new Date()
+  const info = machine()
+  log(
+    `WTC benchmarks: ${info.cpuModel} x${String(info.cpus)}, Node ${info.node}, ${String(settings.connections)} connections, ${String(settings.durationSeconds)} s per run (+${String(settings.warmupSeconds)} s warm-up)`,
+  )
+  if ((info.loadAverage[0] ?? 0) > info.cpus / 2) {
+    log(
+      `Note: load average ${info.loadAverage.join(' ')} on ${String(info.cpus)} CPUs; other work will skew the figures.`,
+    )
+  }
+  const results: EngineResult[] = []
+  for (const engine of settings.engines) {
+    try {
+      results.push(await benchEngine(engine))
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      log(`\n  ${engine} FAILED: ${message}`)
+      results.push({ engine, where: '', error: message })
+    } finally {
+      await cleanUp()
+    }
+  }
+
+  const targets = targetsFor(results)
+  const ran = results.filter((r) => !r.skipped && !r.error)
+
+  log('\nStart-up (spawn to first 200 from /health/ready) and resident memory')
+  log(
+    table(
+      ['engine', 'fresh start', 'RSS', 'second start', 'RSS', 'RSS after load', 'peak RSS'],
+      ran.map((r) => [
+        r.engine,
+        r.freshStart ? ms(r.freshStart.startupMs) : 'n/a',
+        mib(r.freshStart?.rssMiB),
+        r.restart ? ms(r.restart.startupMs) : 'n/a',
+        mib(r.restart?.rssMiB),
+        mib(r.rssAfterLoadMiB),
+        mib(r.peakRssMiB),
+      ]),
+    ),
+  )
+
+  log(`\nThroughput (${String(settings.connections)} connections, ${String(settings.durationSeconds)} s, loopback)`)
+  const loadRow = (r: EngineResult, label: string, s: LoadSummary | undefined) =>
+    s
+      ? [
+          r.engine,
+          label,
+          s.requestsPerSecond.toFixed(0),
+          s.latencyMs.p50.toFixed(0),
+          s.latencyMs.p97_5.toFixed(0),
+          s.latencyMs.p99.toFixed(0),
+          s.latencyMs.max.toFixed(0),
+          s.clean
+            ? 'yes'
+            : `NO (${String(s.non2xx)} non-2xx, ${String(s.errors)} errors, ${String(s.timeouts)} time-outs)`,
+        ]
+      : [r.engine, label, 'n/a', '', '', '', '', '']
+  log(
+    table(
+      ['engine', 'target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'max ms', 'all 2xx'],
+      ran.flatMap((r) => [
+        loadRow(r, `GET /home (${String(r.homeBytes ?? 0)} B)`, r.home),
+        loadRow(r, `static file (${String(r.staticBytes ?? 0)} B)`, r.static),
+        [r.engine, 'home / static', (r.homeToStaticRatio ?? 0).toFixed(2), '', '', '', '', ''],
+      ]),
+    ),
+  )
+
+  log('\nTargets')
+  log(
+    table(
+      ['engine', 'target', 'value', 'limit', 'result'],
+      targets.map((t) => [
+        t.engine,
+        t.name,
+        t.value == null ? 'n/a' : `${t.unit === 'ratio' ? t.value.toFixed(2) : t.value.toFixed(0)} ${t.unit}`,
+        `${t.comparison} ${String(t.limit)} ${t.unit}`,
+        t.pass == null ? 'not measured' : t.pass ? 'pass' : 'FAIL',
+      ]),
+    ),
+  )
+  for (const r of results) {
+    if (r.skipped) log(`\nNote: ${r.engine} skipped: ${r.skipped}`)
+    if (r.error) log(`\nNote: ${r.engine} failed: ${r.error}`)
+  }
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    loadAverageAtEnd: os.loadavg().map((n) => Number(n.toFixed(2))),
+    machine: info,
+    settings: { ...settings, adminUrl: redactUrl(settings.adminUrl) },
+    results,
+    targets,
+    allTargetsPass: targets.length > 0 && targets.every((t) => t.pass === true),
+  }
+  const dir = path.join(projectRoot, 'bench', 'results')
+  mkdirSync(dir, { recursive: true })
+  const file = path.join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
+  const json = `${JSON.stringify(report, null, 2)}\n`
+  writeFileSync(file, json)
+  writeFileSync(path.join(dir, 'latest.json'), json)
+  log(`\nResults: ${path.relative(projectRoot, file)} (and bench/results/latest.json)`)
+  log(`All targets ${report.allTargetsPass ? 'pass' : 'do not all pass'}.`)
+  // A failed engine run is an error; missed targets and a skipped PostgreSQL are reported, not fatal.
+  return results.some((r) => r.error) ? 1 : 0
+}
+
+main()
+  .then((code) => {
+    process.exitCode = code
+  })
+  .catch(async (err: unknown) => {
+    await cleanUp()
+    process.stderr.write(`Benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exitCode = 1
+  })

@@ -1,0 +1,86 @@
+/**
+ * Journey 5: what axe cannot see. Keyboard users reach the skip links first and can see them when
+ * focused (WCAG 2.4.1, 2.4.7); pages reflow at 320 CSS pixels without sideways scrolling, which is
+ * 1280 px at 400% zoom (WCAG 1.4.10).
+ */
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { SignInPage } from './pages/auth.js'
+import { StartPage } from './pages/public.js'
+import { AdminUsersPage, AuditTrailPage, HomePage } from './pages/staff.js'
+import { pathOf, screenshot } from './support/browser.js'
+import { setUpJourney } from './support/journey.js'
+
+const journey = setUpJourney()
+const NARROW = { width: 320, height: 640 }
+
+async function activeElement(page: Page) {
+  return page.evaluate(() => {
+    const el = document.activeElement
+    return { id: el?.id ?? '', text: el instanceof HTMLElement ? el.innerText.trim() : '', tag: el?.tagName ?? '' }
+  })
+}
+
+async function size(locator: Locator): Promise<{ width: number; height: number }> {
+  const box = await locator.boundingBox()
+  return { width: box?.width ?? 0, height: box?.height ?? 0 }
+}
+
+describe('keyboard and reflow', () => {
+  test('the first Tab reaches "Skip to main content", visible only when focused, and it moves focus to the main content', async () => {
+    const { page } = await journey.newPage()
+    const start = await new StartPage(page).open()
+    await start.verifyOnPage()
+
+    // Hidden until focused: the usual 1 px visually-hidden box.
+    expect((await size(start.skipLink)).width).toBeLessThanOrEqual(1)
+    await page.keyboard.press('Tab')
+    expect(await activeElement(page)).toMatchObject({ text: 'Skip to main content', tag: 'A' })
+    const focused = await size(start.skipLink)
+    expect(focused.width).toBeGreaterThan(100)
+    expect(focused.height).toBeGreaterThan(20)
+    const outline = await start.skipLink.evaluate((el) => getComputedStyle(el).outlineStyle)
+    expect(outline).not.toBe('none')
+
+    await page.keyboard.press('Enter')
+    expect(await activeElement(page)).toMatchObject({ id: 'main-content', tag: 'MAIN' })
+  })
+
+  test('on a public page the second Tab reaches "Exit this page", and Enter leaves for the neutral site', async () => {
+    const { page } = await journey.newPage()
+    await (await new StartPage(page).open()).verifyOnPage()
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    expect(await activeElement(page)).toMatchObject({ text: 'Exit this page', tag: 'A' })
+    expect((await size(page.locator('a.govuk-skip-link', { hasText: 'Exit this page' }))).width).toBeGreaterThan(100)
+    await Promise.all([page.waitForURL(journey.exitUrl), page.keyboard.press('Enter')])
+    expect(page.url()).toBe(journey.exitUrl)
+  })
+
+  test('at 320 px wide the start page and signed-in pages have no horizontal scroll', async () => {
+    const { page } = await journey.newPage(NARROW)
+    const start = await new StartPage(page).open()
+    await start.verifyOnPage()
+    expect((await start.horizontalOverflow()).scrollWidth).toBeLessThanOrEqual(NARROW.width)
+    await screenshot(page, 'start-320')
+
+    const signIn = await new SignInPage(page).open()
+    await signIn.verifyOnPage()
+    expect((await signIn.horizontalOverflow()).scrollWidth).toBeLessThanOrEqual(NARROW.width)
+
+    // The administrator sees the most navigation and the demo banner.
+    await signIn.signIn('admin@barnet.example', DEMO_PASSWORD)
+    expect(pathOf(page)).toBe('/home')
+    const home = await new HomePage(page).verifyOnPage()
+    expect((await home.horizontalOverflow()).scrollWidth).toBeLessThanOrEqual(NARROW.width)
+    await screenshot(page, 'home-320')
+
+    for (const PageObject of [AdminUsersPage, AuditTrailPage]) {
+      const onPage = await new PageObject(page).open()
+      await onPage.verifyOnPage()
+      const overflow = await onPage.horizontalOverflow()
+      expect(overflow.scrollWidth, `sideways scroll on ${onPage.path}`).toBeLessThanOrEqual(NARROW.width)
+    }
+  })
+})
