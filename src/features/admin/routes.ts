@@ -121,15 +121,13 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     if (id === request.currentUser?.id && !form.data.roles.includes('admin')) {
       const organisations = await listOrganisations(db, scope)
       const text = 'You cannot remove your own administrator role. Ask another administrator.'
-      return reply
-        .code(400)
-        .view(`${V}/user.njk`, {
-          pageTitle: person.displayName,
-          person,
-          organisations,
-          roleItems,
-          errors: { summary: [{ text, href: '#roles' }], fields: { roles: { text } } },
-        })
+      return reply.code(400).view(`${V}/user.njk`, {
+        pageTitle: person.displayName,
+        person,
+        organisations,
+        roleItems,
+        errors: { summary: [{ text, href: '#roles' }], fields: { roles: { text } } },
+      })
     }
     const ok = await setRoles(db, scope, actorOf(request), id, form.data.roles, form.data.organisationId)
     if (!ok) throw new HttpError(400, 'Select an organisation from the list.')
@@ -254,14 +252,12 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     const form = parseForm(organisationSchema, request.body)
     if (!form.ok) {
       const organisations = await listOrganisations(db, scope)
-      return reply
-        .code(400)
-        .view(`${V}/organisations.njk`, {
-          pageTitle: 'Organisations',
-          organisations,
-          errors: form.errors,
-          values: form.values,
-        })
+      return reply.code(400).view(`${V}/organisations.njk`, {
+        pageTitle: 'Organisations',
+        organisations,
+        errors: form.errors,
+        values: form.values,
+      })
     }
     await createOrganisation(db, scope, actorOf(request), form.data)
     return reply.redirect(paths.admin.organisations, 303)

@@ -115,15 +115,13 @@ export function registerAuthRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const form = parseForm(signInSchema, request.body)
       const render = (errors: ReturnType<typeof formError>, values: Record<string, unknown>) =>
-        reply
-          .code(400)
-          .view(`${V}/sign-in.njk`, {
-            pageTitle: 'Sign in',
-            errors,
-            values,
-            next: safeNext(values.next, ''),
-            ssoEnabled: Boolean(config.oidc),
-          })
+        reply.code(400).view(`${V}/sign-in.njk`, {
+          pageTitle: 'Sign in',
+          errors,
+          values,
+          next: safeNext(values.next, ''),
+          ssoEnabled: Boolean(config.oidc),
+        })
       if (!form.ok) return render(form.errors, form.values)
       const { email, password } = form.data
       const key = throttleKey('password', email)
@@ -412,15 +410,13 @@ export function registerAuthRoutes(app: FastifyInstance): void {
         return reply.code(404).view(`${V}/invitation-invalid.njk`, { pageTitle: 'This invitation link does not work' })
       const form = parseForm(acceptSchema, request.body)
       const render = (errors: ReturnType<typeof formError>, values: Record<string, unknown>) =>
-        reply
-          .code(400)
-          .view(`${V}/accept-invitation.njk`, {
-            pageTitle: 'Create your account',
-            invitation,
-            errors,
-            values: { displayName: values.displayName },
-            token,
-          })
+        reply.code(400).view(`${V}/accept-invitation.njk`, {
+          pageTitle: 'Create your account',
+          invitation,
+          errors,
+          values: { displayName: values.displayName },
+          token,
+        })
       if (!form.ok) return render(form.errors, form.values)
       const problem = passwordProblem(form.data.password, { email: invitation.email, name: form.data.displayName })
       if (problem) return render(formError('password', problem), form.data)

@@ -58,15 +58,13 @@ export async function createPartnership(db: DbOrTx, scope: TenantScope, actor: A
       .returning({ id: partnerships.id })
     const id = rows[0]?.id
     if (!id) throw new Error('Could not create the partnership')
-    await tx
-      .insert(partnershipMembers)
-      .values({
-        partnershipId: id,
-        tenantId: scope.tenantId,
-        status: 'joined',
-        joinedAt: new Date(),
-        joinedBy: actor.userId ?? null,
-      })
+    await tx.insert(partnershipMembers).values({
+      partnershipId: id,
+      tenantId: scope.tenantId,
+      status: 'joined',
+      joinedAt: new Date(),
+      joinedBy: actor.userId ?? null,
+    })
     await recordAudit(tx, {
       action: 'partnership.create',
       tenantId: scope.tenantId,

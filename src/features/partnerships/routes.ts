@@ -49,14 +49,12 @@ export function registerPartnershipRoutes(app: FastifyInstance): void {
     const { scope, actor } = ctx(request)
     const form = parseForm(createSchema, request.body)
     if (!form.ok) {
-      return reply
-        .code(400)
-        .view(`${V}/list.njk`, {
-          pageTitle: 'Partnerships',
-          partnerships: await listPartnerships(db, scope),
-          errors: form.errors,
-          values: form.values,
-        })
+      return reply.code(400).view(`${V}/list.njk`, {
+        pageTitle: 'Partnerships',
+        partnerships: await listPartnerships(db, scope),
+        errors: form.errors,
+        values: form.values,
+      })
     }
     const id = await createPartnership(db, scope, actor, form.data.name)
     return reply.redirect(paths.partnerships.show(id), 303)
@@ -80,14 +78,12 @@ export function registerPartnershipRoutes(app: FastifyInstance): void {
       if (!partnership) throw notFound('partnership')
       const form = parseForm(inviteSchema, request.body)
       const fail = (text: string, values: unknown) =>
-        reply
-          .code(400)
-          .view(`${V}/show.njk`, {
-            pageTitle: partnership.name,
-            partnership,
-            values,
-            errors: { summary: [{ text, href: '#councilCode' }], fields: { councilCode: { text } } },
-          })
+        reply.code(400).view(`${V}/show.njk`, {
+          pageTitle: partnership.name,
+          partnership,
+          values,
+          errors: { summary: [{ text, href: '#councilCode' }], fields: { councilCode: { text } } },
+        })
       if (!form.ok) return fail(form.errors.summary[0]?.text ?? 'Enter a council code', form.values)
       const code = form.data.councilCode.toUpperCase()
       const alias = (await db.select().from(areaAliases).where(eq(areaAliases.alias, code)))[0]
