@@ -2,10 +2,10 @@
  * Sign-in with email and password, second factor (TOTP or a recovery code), enrolment, sign-out,
  * session extension, and accepting an invitation.
  */
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { invitations, recoveryCodes, type Role, users } from '../../db/schema/index.js'
+import { recoveryCodes, type Role, users } from '../../db/schema/index.js'
 import { staffRoles } from '../../platform/access.js'
 import { recordAudit } from '../../platform/audit.js'
 import { parseForm } from '../../platform/forms.js'
@@ -15,11 +15,11 @@ import { tenantScope } from '../../platform/tenancy.js'
 import { organisations } from '../../db/schema/index.js'
 import { passwordProblem } from '../../lib/passwords.js'
 import {
+  claimInvitation,
   createUser,
   DuplicateEmailError,
   findUsableInvitationByToken,
   findUserByEmailForSignIn,
-  hashToken,
 } from '../users/repository.js'
 import {
   checkTotp,
@@ -433,19 +433,7 @@ export function registerAuthRoutes(app: FastifyInstance): void {
       try {
         userId = await db.transaction(async (tx) => {
           // Claim the invitation first so two submissions cannot both create an account.
-          const claimed = await tx
-            .update(invitations)
-            .set({ acceptedAt: new Date() })
-            .where(
-              and(
-                eq(invitations.tokenHash, hashToken(token)),
-                isNull(invitations.acceptedAt),
-                isNull(invitations.revokedAt),
-                sql`${invitations.expiresAt} > now()`,
-              ),
-            )
-            .returning({ id: invitations.id })
-          if (claimed.length !== 1) throw new DuplicateEmailError()
+          if (!(await claimInvitation(tx, token))) throw new DuplicateEmailError()
           const user = await createUser(
             tx,
             scope,

@@ -352,19 +352,31 @@ export async function revokeInvitation(db: DbOrTx, scope: TenantScope, actor: Ac
  */
 export async function findUsableInvitationByToken(db: DbOrTx, token: string): Promise<InvitationRow | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null
-  const rows = await db
-    .select()
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.tokenHash, hashToken(token)),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        sql`${invitations.expiresAt} > now()`,
-      ),
-    )
-    .limit(1)
+  const rows = await db.select().from(invitations).where(usableInvitation(token)).limit(1)
   return rows[0] ?? null
+}
+
+/** An invitation with this token that is not accepted, not revoked and not expired. */
+function usableInvitation(token: string) {
+  return and(
+    eq(invitations.tokenHash, hashToken(token)),
+    isNull(invitations.acceptedAt),
+    isNull(invitations.revokedAt),
+    sql`${invitations.expiresAt} > now()`,
+  )
+}
+
+/**
+ * Marks the invitation accepted if it is still usable; true only for the one caller that claimed
+ * it, so two submissions of the same link cannot both create an account.
+ */
+export async function claimInvitation(db: DbOrTx, token: string): Promise<boolean> {
+  const claimed = await db
+    .update(invitations)
+    .set({ acceptedAt: new Date() })
+    .where(usableInvitation(token))
+    .returning({ id: invitations.id })
+  return claimed.length === 1
 }
 
 /** Before tenancy: sign-in finds the account by email across councils (emails are unique). */
