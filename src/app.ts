@@ -21,6 +21,7 @@ import { registerSsoRoutes } from './features/auth/sso.js'
 import { registerHealthRoutes } from './features/health/routes.js'
 import { registerHomeRoutes } from './features/home/routes.js'
 import { registerJobRoutes } from './features/jobs/routes.js'
+import { registerNeedsRoutes } from './features/needs/routes.js'
 import { registerPartnershipRoutes } from './features/partnerships/routes.js'
 import { registerPublicRoutes } from './features/public/routes.js'
 import { assertRouteDeclaresAccess, enforceAccess } from './platform/access.js'
@@ -177,6 +178,7 @@ export async function buildApp({ config, database, extraRoutes, logStream }: Bui
   registerPartnershipRoutes(app)
   registerAuditRoutes(app)
   registerJobRoutes(app)
+  registerNeedsRoutes(app)
   extraRoutes?.(app)
 
   registerErrorHandlers(app)

@@ -13,6 +13,8 @@ import { registerBackupCommands } from './commands/backup.js'
 import { registerConfigCommands } from './commands/config.js'
 import { registerCouncilCommands } from './commands/councils.js'
 import { registerDbCommands } from './commands/db.js'
+import { registerImportCommands } from './commands/import.js'
+import { registerNeedsCommands } from './commands/needs.js'
 import { registerSeedCommands } from './commands/seed.js'
 import { registerUserCommands } from './commands/users.js'
 import { CliContext, CliError, type CliIo, EXIT_CONFIG, EXIT_FAILED } from './context.js'
@@ -48,6 +50,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerUserCommands(program, ctx)
   registerAuditCommands(program, ctx)
   registerBackupCommands(program, ctx)
+  registerImportCommands(program, ctx)
+  registerNeedsCommands(program, ctx)
   return program
 }
 

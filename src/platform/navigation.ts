@@ -12,6 +12,7 @@ export interface NavItem {
 
 export const navItems: NavItem[] = [
   { text: 'Home', href: '/home', roles: 'all' },
+  { text: 'Needs assessment', href: '/needs', roles: ['commissioner', 'analyst'] },
   { text: 'Users', href: '/admin/users', roles: ['admin'] },
   { text: 'Partnerships', href: '/partnerships', roles: ['admin', 'commissioner'] },
   { text: 'Audit trail', href: '/audit', roles: ['commissioner', 'admin'] },

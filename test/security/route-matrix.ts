@@ -16,6 +16,9 @@ import { SESSION_COOKIE } from '../../src/platform/session.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
 import { TestClient } from '../support/app.js'
 import { makeUser } from '../support/factories.js'
+import * as needsAssessment from './needs/assessment.js'
+import * as needsInsight from './needs/insight.js'
+import * as needsUploads from './needs/uploads.js'
 
 export const COUNCIL_A = 'E09000003' // Barnet
 export const COUNCIL_B = 'E08000025' // Birmingham
@@ -78,6 +81,9 @@ export const expectedAccess: Record<string, Expected> = {
   'GET /audit': commissioning,
   'POST /audit/verify': commissioning,
   'GET /jobs/:id': 'signed-in',
+  ...needsUploads.expected,
+  ...needsInsight.expected,
+  ...needsAssessment.expected,
 }
 
 export function expectedFor(method: string, url: string): Expected | undefined {
@@ -242,6 +248,9 @@ export const resourceFactories: Record<string, (app: FastifyInstance, scope: Ten
     if (!id) throw new Error('no job id')
     return id
   },
+  ...needsUploads.factories,
+  ...needsInsight.factories,
+  ...needsAssessment.factories,
 }
 
 /** A usable invitation token for routes with `:token`. */

@@ -243,3 +243,5 @@ export const instanceSettings = pgTable('instance_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 })
+
+export * from './needs.js'

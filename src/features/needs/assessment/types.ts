@@ -1,0 +1,114 @@
+/**
+ * The needs assessment view model: one structure feeds the HTML page (cards, charts, table twins),
+ * the CSV and JSON downloads, the Word report and `wtc needs report`. Every count in it has already
+ * been through the small-number suppression function (src/lib/suppression.ts); nothing downstream
+ * formats a raw count itself.
+ */
+
+/** How a cell's value came to be what is shown. */
+export type CellStatus =
+  | 'shown'
+  /** a count of 1 to 4, hidden */
+  | 'primary'
+  /** hidden so a primary-suppressed cell cannot be recovered by subtraction */
+  | 'secondary'
+  /** suppressed by the publisher (`*`, `c`, empty Fingertips value) */
+  | 'publisher'
+  /** not available (NULL, no data for that year) */
+  | 'not-available'
+
+export interface Cell {
+  /** Machine value for CSV/JSON: a number when shown, otherwise null (text columns: the text). */
+  value: number | string | null
+  /** Exactly what the page shows: "455", "31.1%", "<5", "[c]", "n/a". */
+  display: string
+  status: CellStatus
+  /** Built on a stated assumption (e.g. a female share of a Persons estimate). */
+  modelled?: boolean
+}
+
+export interface Column {
+  key: string
+  label: string
+  kind: 'text' | 'count' | 'percent' | 'ratio' | 'number'
+}
+
+export interface TableView {
+  /** Unique within the assessment; used in `?format=csv&table=<id>`. */
+  id: string
+  caption: string
+  columns: Column[]
+  rows: Record<string, Cell>[]
+  /** Plain-English notes shown under the table (rounding, method, suppression). */
+  notes: string[]
+}
+
+export interface ChartView {
+  id: string
+  /** The table that holds the same numbers (the chart's table twin). */
+  tableId: string
+  title: string
+  /** Server-rendered, self-contained SVG (role="img", <title>, <desc>). */
+  svg: string
+}
+
+export interface HeadlineCard {
+  label: string
+  value: string
+  detail: string
+  modelled?: boolean
+}
+
+export interface SourceRef {
+  id: string
+  /** e.g. "NDTMS ViewIt adult treatment export, Barnet, 2009/10 to 2021/22 (OHID, Open Government Licence v3.0)" */
+  citation: string
+  importedAt: string | null
+}
+
+export interface InsightRef {
+  id: string
+  organisation: string
+  byAndFor: boolean
+  cohorts: string[]
+  receivedOn: string
+  summary: string
+  sourceUrl: string | null
+}
+
+export interface SectionView {
+  /** anchor and file-name stem: 'access', 'unmet-need', 'referrals', 'exits', 'safeguarding', 'representation', 'harm', 'insight', 'priorities' */
+  id: string
+  title: string
+  status: 'ready' | 'no-data'
+  /** Shown when status is 'no-data': what to import to fill the section. */
+  noDataMessage?: string
+  /** Plain-English findings, our own sentences built from the figures. */
+  findings: string[]
+  cards: HeadlineCard[]
+  charts: ChartView[]
+  tables: TableView[]
+  /** Method, rounding and suppression notes. */
+  notes: string[]
+  sourceIds: string[]
+  insights: InsightRef[]
+}
+
+export interface AssessmentSelection {
+  period: string
+  substanceGroup: string
+  ageGroup: string
+}
+
+export interface AssessmentView {
+  council: { code: string; name: string }
+  selection: AssessmentSelection
+  options: {
+    periods: string[]
+    substanceGroups: { value: string; label: string }[]
+    ageGroups: { value: string; label: string }[]
+  }
+  generatedAt: string
+  sections: SectionView[]
+  sources: SourceRef[]
+}
