@@ -109,7 +109,31 @@ export class SessionManager {
     const raw = request.cookies[SESSION_COOKIE]
     if (!raw || raw.length > 100) return
     const idHash = hashSessionId(raw)
-    const rows = await this.db.select().from(sessions).where(eq(sessions.idHash, idHash)).limit(1)
+    // One round trip: the session, its user, the user's council and roles (this runs on every request).
+    const rows = await this.db
+      .select({
+        userId: sessions.userId,
+        stage: sessions.stage,
+        via: sessions.via,
+        createdAt: sessions.createdAt,
+        lastSeenAt: sessions.lastSeenAt,
+        email: users.email,
+        displayName: users.displayName,
+        isDemo: users.isDemo,
+        disabledAt: users.disabledAt,
+        totpEnabledAt: users.totpEnabledAt,
+        tenantId: users.tenantId,
+        areaCode: organisations.areaCode,
+        councilName: organisations.name,
+        roles: sql<
+          Role[] | null
+        >`(SELECT array_agg(DISTINCT m.role ORDER BY m.role) FROM ${memberships} m WHERE m.user_id = ${users.id} AND m.tenant_id = ${users.tenantId})`,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .innerJoin(organisations, eq(organisations.id, users.tenantId))
+      .where(eq(sessions.idHash, idHash))
+      .limit(1)
     const row = rows[0]
     if (!row) {
       reply.clearCookie(SESSION_COOKIE, cookieOptions)
@@ -124,11 +148,19 @@ export class SessionManager {
       request.sessionEnded = age > this.limits.absoluteSeconds ? 'absolute' : 'idle'
       return
     }
-    const user = await loadCurrentUser(this.db, row.userId)
-    if (!user) {
+    if (row.disabledAt || !row.areaCode) {
       await this.db.delete(sessions).where(eq(sessions.userId, row.userId))
       reply.clearCookie(SESSION_COOKIE, cookieOptions)
       return
+    }
+    const user: CurrentUser = {
+      id: row.userId,
+      email: row.email,
+      displayName: row.displayName,
+      roles: [...(row.roles ?? [])].sort(),
+      isDemo: row.isDemo,
+      totpEnabled: row.totpEnabledAt !== null,
+      scope: tenantScope({ id: row.tenantId, areaCode: row.areaCode, name: row.councilName }),
     }
     let lastSeenAt = row.lastSeenAt
     if (idleFor > 5) {
