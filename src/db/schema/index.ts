@@ -245,3 +245,4 @@ export const instanceSettings = pgTable('instance_settings', {
 })
 
 export * from './needs.js'
+export * from './directory.js'
