@@ -22,6 +22,7 @@ import { registerHealthRoutes } from './features/health/routes.js'
 import { registerHomeRoutes } from './features/home/routes.js'
 import { registerJobRoutes } from './features/jobs/routes.js'
 import { registerNeedsRoutes } from './features/needs/routes.js'
+import { registerDirectoryRoutes } from './features/directory/routes.js'
 import { registerPartnershipRoutes } from './features/partnerships/routes.js'
 import { registerPublicRoutes } from './features/public/routes.js'
 import { assertRouteDeclaresAccess, enforceAccess } from './platform/access.js'
@@ -179,6 +180,7 @@ export async function buildApp({ config, database, extraRoutes, logStream }: Bui
   registerAuditRoutes(app)
   registerJobRoutes(app)
   registerNeedsRoutes(app)
+  registerDirectoryRoutes(app)
   extraRoutes?.(app)
 
   registerErrorHandlers(app)

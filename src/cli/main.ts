@@ -13,6 +13,7 @@ import { registerBackupCommands } from './commands/backup.js'
 import { registerConfigCommands } from './commands/config.js'
 import { registerCouncilCommands } from './commands/councils.js'
 import { registerDbCommands } from './commands/db.js'
+import { registerDirectoryCommands } from './commands/directory.js'
 import { registerImportCommands } from './commands/import.js'
 import { registerNeedsCommands } from './commands/needs.js'
 import { registerSeedCommands } from './commands/seed.js'
@@ -52,6 +53,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerBackupCommands(program, ctx)
   registerImportCommands(program, ctx)
   registerNeedsCommands(program, ctx)
+  registerDirectoryCommands(program, ctx)
   return program
 }
 

@@ -13,6 +13,7 @@ export interface NavItem {
 export const navItems: NavItem[] = [
   { text: 'Home', href: '/home', roles: 'all' },
   { text: 'Needs assessment', href: '/needs', roles: ['commissioner', 'analyst'] },
+  { text: 'Service map', href: '/directory', roles: ['commissioner', 'analyst', 'provider'] },
   { text: 'Users', href: '/admin/users', roles: ['admin'] },
   { text: 'Partnerships', href: '/partnerships', roles: ['admin', 'commissioner'] },
   { text: 'Audit trail', href: '/audit', roles: ['commissioner', 'admin'] },

@@ -16,6 +16,10 @@ import { SESSION_COOKIE } from '../../src/platform/session.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
 import { TestClient } from '../support/app.js'
 import { makeUser } from '../support/factories.js'
+import * as directoryAnalysis from './directory/analysis.js'
+import * as directoryApi from './directory/api.js'
+import * as directoryPublic from './directory/public.js'
+import * as directoryWeb from './directory/web.js'
 import * as needsAssessment from './needs/assessment.js'
 import * as needsInsight from './needs/insight.js'
 import * as needsUploads from './needs/uploads.js'
@@ -84,6 +88,10 @@ export const expectedAccess: Record<string, Expected> = {
   ...needsUploads.expected,
   ...needsInsight.expected,
   ...needsAssessment.expected,
+  ...directoryApi.expected,
+  ...directoryWeb.expected,
+  ...directoryAnalysis.expected,
+  ...directoryPublic.expected,
 }
 
 export function expectedFor(method: string, url: string): Expected | undefined {
@@ -251,6 +259,10 @@ export const resourceFactories: Record<string, (app: FastifyInstance, scope: Ten
   ...needsUploads.factories,
   ...needsInsight.factories,
   ...needsAssessment.factories,
+  ...directoryApi.factories,
+  ...directoryWeb.factories,
+  ...directoryAnalysis.factories,
+  ...directoryPublic.factories,
 }
 
 /** A usable invitation token for routes with `:token`. */

@@ -1,0 +1,11 @@
+/** Service map (issue 4): directory pages, the Open Referral UK API and the gap analysis. */
+import type { FastifyInstance } from 'fastify'
+import { registerAnalysisRoutes } from './analysis/routes.js'
+import { registerOrukApiRoutes } from './api/routes.js'
+import { registerDirectoryWebRoutes } from './web/routes.js'
+
+export function registerDirectoryRoutes(app: FastifyInstance): void {
+  registerOrukApiRoutes(app)
+  registerDirectoryWebRoutes(app)
+  registerAnalysisRoutes(app)
+}
