@@ -1,6 +1,59 @@
 /** A job's progress page: refreshes itself every two seconds while the job runs, no JavaScript needed. */
 import type { FastifyInstance } from 'fastify'
 import { HttpError, notFound } from '../../platform/errors.js'
+import type { JobRow } from '../../platform/jobs.js'
+import { refusalsFrom, type RefusalView } from '../needs/uploads/presenter.js'
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const count = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+
+export interface JobPageView {
+  /** A plain sentence for the "Finished" panel. */
+  finishedText: string
+  /** For a finished data import: the page of the import it stored. */
+  importPath: string | null
+  /** For a data import (finished or refused): what happened to the rows. */
+  rows: { read: number | null; stored: number | null; refused: number | null } | null
+  warnings: string[]
+  refusals: RefusalView[]
+  /** How many refusals the importer counted (the list may hold only the first ones). */
+  refusedCount: number | null
+}
+
+/** Shapes a job's stored result for the page; the result is stored JSON, so it is read defensively. */
+export function jobPageView(job: Pick<JobRow, 'kind' | 'status' | 'result'>): JobPageView {
+  const result = isRecord(job.result) ? job.result : {}
+  const view: JobPageView = {
+    finishedText: typeof result.summary === 'string' ? result.summary : 'The job finished.',
+    importPath: null,
+    rows: null,
+    warnings: [],
+    refusals: [],
+    refusedCount: null,
+  }
+  if (job.kind !== 'needs-import') return view
+  const summary = isRecord(result.summary) ? result.summary : null
+  const importId = typeof result.importId === 'string' ? result.importId : null
+  if (job.status === 'succeeded' && importId && /^[0-9a-f-]{36}$/i.test(importId)) {
+    view.importPath = `/needs/imports/${importId}`
+  }
+  if (summary) {
+    view.rows = {
+      read: count(summary.rowsRead),
+      stored: count(summary.rowsStored),
+      refused: count(summary.rowsRefused),
+    }
+    view.warnings = Array.isArray(summary.warnings) ? summary.warnings.filter((w) => typeof w === 'string') : []
+    view.refusals = refusalsFrom(summary.refusals)
+    view.refusedCount = count(summary.rowsRefused)
+    if (job.status === 'succeeded') {
+      const stored = view.rows.stored
+      view.finishedText =
+        stored === null ? 'The file was imported.' : `${stored.toLocaleString('en-GB')} rows were stored.`
+    }
+  }
+  return view
+}
 
 export function registerJobRoutes(app: FastifyInstance): void {
   app.get('/jobs/:id', { config: { access: { signedIn: true }, tenantResource: 'job' } }, async (request, reply) => {
@@ -22,6 +75,6 @@ export function registerJobRoutes(app: FastifyInstance): void {
     }
     const active = job.status === 'queued' || job.status === 'running'
     if (active) reply.header('refresh', '2')
-    return reply.view('features/jobs/views/job.njk', { pageTitle: job.title, job, active })
+    return reply.view('features/jobs/views/job.njk', { pageTitle: job.title, job, active, view: jobPageView(job) })
   })
 }

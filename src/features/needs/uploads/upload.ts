@@ -1,0 +1,172 @@
+/**
+ * Receiving a CSV upload from a plain (no-JavaScript) multipart form. The file is streamed to a
+ * temporary file under os.tmpdir(), never held in memory, and cut off at the size limit. Fields are
+ * attached to `request.body` as plain values (so the app's CSRF check finds `_csrf` there, as it
+ * does for any other form) and the file as a ReceivedFile, which a text field cannot forge.
+ *
+ * A temporary file belongs to its request until the handler claims it (hands it to a job);
+ * unclaimed files are removed before the response is sent, whatever the outcome.
+ */
+import { randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Transform, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+export const MAX_UPLOAD_BYTES = 250 * 1024 * 1024
+/** How much of the start of a file is kept to judge whether it is a CSV. */
+const SNIFF_BYTES = 64 * 1024
+
+/** A file the browser sent: where it is on disk, how big it is, and its first bytes. */
+export class ReceivedFile {
+  constructor(
+    readonly fieldName: string,
+    /** The name the browser gave, without any folder, control characters cut out. */
+    readonly fileName: string,
+    /** '' when the file was over the limit (nothing is kept). */
+    readonly path: string,
+    readonly bytes: number,
+    readonly tooLarge: boolean,
+    readonly head: Buffer,
+  ) {}
+}
+
+const pending = new WeakMap<FastifyRequest, Set<string>>()
+
+/** The handler takes over the file (a job will read and delete it): it is no longer removed with the response. */
+export function claimUpload(request: FastifyRequest, file: ReceivedFile): void {
+  pending.get(request)?.delete(file.path)
+}
+
+async function removeUnclaimed(request: FastifyRequest): Promise<void> {
+  const paths = pending.get(request)
+  if (!paths) return
+  pending.delete(request)
+  await Promise.all([...paths].map((p) => rm(p, { force: true })))
+}
+
+/** A browser may send "C:\fakepath\name.csv" or a name with control characters: keep a plain file name. */
+export function cleanFileName(raw: string): string {
+  const base = raw.replace(/\\/g, '/').split('/').pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  return base.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200)
+}
+
+const drain = (part: MultipartFile): Promise<void> =>
+  pipeline(
+    part.file,
+    new Writable({
+      write(_chunk, _enc, cb) {
+        cb()
+      },
+    }),
+  )
+
+/**
+ * Registers @fastify/multipart on an encapsulated instance (so only its routes accept multipart),
+ * with one file of at most `maxBytes`. A file over the limit is cut off, deleted, and reported as
+ * `tooLarge` so the form can say so.
+ */
+export async function registerCsvUpload(instance: FastifyInstance, opts: { maxBytes: number }): Promise<void> {
+  async function onFile(this: FastifyRequest, part: MultipartFile): Promise<void> {
+    if (part.fieldname !== 'file') {
+      await drain(part)
+      return
+    }
+    const target = path.join(os.tmpdir(), `wtc-upload-${randomUUID()}.csv`)
+    let paths = pending.get(this)
+    if (!paths) {
+      paths = new Set()
+      pending.set(this, paths)
+    }
+    paths.add(target)
+    let bytes = 0
+    const headChunks: Buffer[] = []
+    let headLength = 0
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length
+        if (headLength < SNIFF_BYTES) {
+          const piece = chunk.subarray(0, SNIFF_BYTES - headLength)
+          headChunks.push(piece)
+          headLength += piece.length
+        }
+        cb(null, chunk)
+      },
+    })
+    try {
+      await pipeline(part.file, counter, createWriteStream(target, { flags: 'wx', mode: 0o600 }))
+    } catch (err) {
+      await rm(target, { force: true })
+      throw err
+    }
+    const tooLarge = part.file.truncated
+    if (tooLarge) {
+      await rm(target, { force: true })
+      paths.delete(target)
+    }
+    part.value = new ReceivedFile(
+      part.fieldname,
+      cleanFileName(part.filename),
+      tooLarge ? '' : target,
+      bytes,
+      tooLarge,
+      Buffer.concat(headChunks),
+    )
+  }
+
+  // Removed before the response goes out (onSend runs for error responses too, such as a refused
+  // CSRF token), so a refused upload leaves nothing behind once the answer arrives.
+  instance.addHook('onSend', async (request) => {
+    await removeUnclaimed(request)
+  })
+  instance.addHook('onResponse', async (request) => {
+    await removeUnclaimed(request)
+  })
+  // A client that goes away mid-upload gets no response, so onResponse never runs for it.
+  instance.addHook('onRequest', async (request, reply) => {
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) void removeUnclaimed(request)
+    })
+  })
+  await instance.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    onFile,
+    throwFileSizeLimit: false,
+    limits: { fileSize: opts.maxBytes, files: 1, fields: 20, parts: 25, fieldSize: 64 * 1024 },
+  })
+}
+
+/** The body as a record, with the uploaded file (if any) taken out of it. */
+export function takeFile(body: unknown, field: string): { file: ReceivedFile | null; rest: unknown } {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { file: null, rest: body }
+  const { [field]: value, ...rest } = body as Record<string, unknown>
+  return { file: value instanceof ReceivedFile ? value : null, rest }
+}
+
+const startsWith = (head: Buffer, magic: number[]): boolean => magic.every((b, i) => head[i] === b)
+
+/**
+ * Whether the first bytes of a file look like comma-separated text: no control characters other
+ * than tab, line feed and carriage return (so not a spreadsheet, PDF or zip, which are binary),
+ * and a comma on the first line.
+ */
+export function looksLikeCsv(head: Buffer): boolean {
+  let text = head
+  if (startsWith(text, [0xef, 0xbb, 0xbf])) text = text.subarray(3)
+  if (text.length === 0) return false
+  // Excel (xlsx is a zip: PK..), old Excel (OLE2), PDF
+  if (startsWith(text, [0x50, 0x4b, 0x03, 0x04]) || startsWith(text, [0xd0, 0xcf, 0x11, 0xe0])) return false
+  if (startsWith(text, [0x25, 0x50, 0x44, 0x46])) return false
+  for (const byte of text) {
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false
+    if (byte === 0x7f) return false
+  }
+  const newline = text.indexOf(0x0a)
+  const firstLine = newline === -1 ? text : text.subarray(0, newline)
+  return firstLine.includes(0x2c)
+}

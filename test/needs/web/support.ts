@@ -1,0 +1,92 @@
+/** Helpers for the needs web tests: multipart bodies built by hand, as a browser sends them. */
+import { randomBytes } from 'node:crypto'
+import { readdir } from 'node:fs/promises'
+import os from 'node:os'
+import { desc, eq } from 'drizzle-orm'
+import type { LightMyRequestResponse } from 'fastify'
+import { auditEvents } from '../../../src/db/schema/index.js'
+import type { Db } from '../../../src/platform/db/index.js'
+import type { TestClient } from '../../support/app.js'
+
+export interface FilePart {
+  name: string
+  filename: string
+  content: Buffer | string
+  type?: string
+}
+
+/** A multipart/form-data body: fields in the order given, then the file (as a browser does for a form whose file input comes last). */
+export function multipartBody(fields: [string, string][], file?: FilePart): { payload: Buffer; contentType: string } {
+  const boundary = `----wtcTestBoundary${randomBytes(8).toString('hex')}`
+  const chunks: Buffer[] = []
+  for (const [name, value] of fields) {
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`, 'utf8'),
+    )
+  }
+  if (file) {
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n`,
+        'utf8',
+      ),
+      typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content,
+      Buffer.from('\r\n', 'utf8'),
+    )
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'))
+  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` }
+}
+
+/** Posts the upload form as multipart, with a CSRF token taken from the imports page unless one is given. */
+export async function postUpload(
+  client: TestClient,
+  fields: Record<string, string>,
+  file?: FilePart,
+  opts: { csrf?: string | false; headers?: Record<string, string> } = {},
+): Promise<LightMyRequestResponse> {
+  const all: [string, string][] = []
+  if (opts.csrf !== false) all.push(['_csrf', opts.csrf ?? (await client.csrfToken('/needs/imports'))])
+  all.push(...Object.entries(fields))
+  const { payload, contentType } = multipartBody(all, file)
+  return client.request({
+    method: 'POST',
+    url: '/needs/imports',
+    payload,
+    headers: { 'content-type': contentType, ...(opts.headers ?? {}) },
+  })
+}
+
+/** The service's temporary upload files now on disk. */
+export async function uploadTempFiles(): Promise<string[]> {
+  return (await readdir(os.tmpdir())).filter((f) => f.startsWith('wtc-upload-'))
+}
+
+/**
+ * Runs `action` and returns the upload files it left behind (other test files running at the same
+ * time may have their own uploads in flight, so only new names count).
+ */
+export async function leftBehind(action: () => Promise<unknown>): Promise<string[]> {
+  const before = new Set(await uploadTempFiles())
+  await action()
+  return (await uploadTempFiles()).filter((f) => !before.has(f))
+}
+
+export async function auditFor(db: Db, subjectId: string) {
+  return db.select().from(auditEvents).where(eq(auditEvents.subjectId, subjectId)).orderBy(desc(auditEvents.id))
+}
+
+/** The text of the GOV.UK error summary's links, in order. */
+export function errorSummary(html: string): string[] {
+  const box = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? ''
+  return [...box.matchAll(/<a href="(#[^"]*)">([^<]*)<\/a>/g)].map((m) => `${m[1] ?? ''} ${decode(m[2] ?? '')}`)
+}
+
+export function decode(s: string): string {
+  return s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+}
