@@ -83,6 +83,10 @@ export interface SectionView {
   status: 'ready' | 'no-data'
   /** Shown when status is 'no-data': what to import to fill the section. */
   noDataMessage?: string
+  /** Where to go to fill the section when it is not an import (local insight, priorities). */
+  noDataAction?: { href: string; text: string }
+  /** Links to what would add to the section (a template to import, an assumption to state). */
+  actions?: { href: string; text: string }[]
   /** Plain-English findings, our own sentences built from the figures. */
   findings: string[]
   cards: HeadlineCard[]
