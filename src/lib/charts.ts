@@ -12,6 +12,7 @@
  */
 import { scaleLinear, scalePoint } from 'd3-scale'
 import { area, line } from 'd3-shape'
+import { percentFormatter } from './suppression.js'
 
 export interface BarDatum {
   value: number | null
@@ -97,16 +98,13 @@ function r2(value: number): string {
 }
 
 const countFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 })
+const percentUpTo1 = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 })
 
 function formatTick(value: number, valueFormat: 'percent' | 'count', step: number): string {
   if (valueFormat === 'count') return countFormat.format(value)
   // Enough decimals to tell the ticks apart (step 0.05 -> 0 decimals, 0.005 -> 1).
   const decimals = Math.max(0, Math.min(2, Math.ceil(-Math.log10(step * 100) + 1e-9)))
-  return new Intl.NumberFormat('en-GB', {
-    style: 'percent',
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-  }).format(value)
+  return percentFormatter(decimals).format(value)
 }
 
 /**
@@ -408,10 +406,7 @@ export function lineChart(opts: {
     }
     for (const p of points) {
       if (!isNum(p.value)) continue
-      const shown =
-        opts.valueFormat === 'percent'
-          ? new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(p.value)
-          : countFormat.format(p.value)
+      const shown = opts.valueFormat === 'percent' ? percentUpTo1.format(p.value) : countFormat.format(p.value)
       parts.push(
         `<circle class="wtc-chart__point" cx="${r2(px(p))}" cy="${r2(y(p.value))}" r="4" fill="${colour}">` +
           `<title>${escapeXml(`${s.name}, ${p.x}: ${shown}`)}</title></circle>`,

@@ -251,11 +251,22 @@ export function discloseCount(count: number | null, publisherSuppressed?: boolea
 /** 0.3106 -> '31.1%' (en-GB). A non-finite proportion gives '[x]'. */
 export function formatPercent(proportion: number, decimals = 1): string {
   if (!Number.isFinite(proportion)) return NOT_AVAILABLE_DISPLAY
-  return new Intl.NumberFormat('en-GB', {
-    style: 'percent',
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-  }).format(proportion)
+  return percentFormatter(decimals).format(proportion)
+}
+
+// Building an Intl.NumberFormat costs far more than using one; pages format thousands of figures.
+const percentFormatters = new Map<number, Intl.NumberFormat>()
+export function percentFormatter(decimals: number): Intl.NumberFormat {
+  let format = percentFormatters.get(decimals)
+  if (!format) {
+    format = new Intl.NumberFormat('en-GB', {
+      style: 'percent',
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    })
+    percentFormatters.set(decimals, format)
+  }
+  return format
 }
 
 /**

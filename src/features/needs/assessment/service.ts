@@ -3,7 +3,8 @@
  * group, age band). The page, the CSV and JSON downloads, the Word report and `wtc needs report`
  * all read this one structure, so every figure is worked out and suppressed once, here.
  */
-import type { DbOrTx } from '../../../platform/db/index.js'
+import { sql } from 'drizzle-orm'
+import { type DbOrTx, queryRows } from '../../../platform/db/index.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { type AssessmentData, ageGroups, ageValues, NdtmsCube, substanceGroups, substanceValues } from './model.js'
 import {
@@ -35,20 +36,76 @@ export class AssessmentSelectionError extends Error {
   }
 }
 
+/**
+ * Everything the assessment reads changes only through imports, insight, priorities and stated
+ * female shares, so one cheap query gives a version of the council's data; views are cached by
+ * council, version and selection (the page is read far more often than data change). A cached view
+ * is shared between requests and must be treated as read-only.
+ */
+export async function assessmentDataVersion(db: DbOrTx, scope: TenantScope): Promise<string> {
+  const rows = await queryRows<{ v: string }>(
+    db,
+    sql`SELECT concat_ws('|',
+      (SELECT count(*) || ':' || coalesce(max(imported_at)::text, '') FROM data_imports WHERE tenant_id = ${scope.tenantId}),
+      (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM insights WHERE tenant_id = ${scope.tenantId}),
+      (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM priorities WHERE tenant_id = ${scope.tenantId}),
+      (SELECT count(*) || ':' || coalesce(max(set_at)::text, '') || ':' || coalesce(sum(share)::text, '') FROM female_share_assumptions WHERE tenant_id = ${scope.tenantId})
+    ) AS v`,
+  )
+  return rows[0]?.v ?? ''
+}
+
+const CACHE_LIMIT = 64
+const viewCache = new Map<string, Promise<AssessmentView>>()
+
 export async function buildAssessment(
   db: DbOrTx,
   scope: TenantScope,
   selection: Partial<AssessmentSelection>,
 ): Promise<AssessmentView> {
-  const ndtmsRows = await loadNdtms(db, scope)
-  const fingertips = await loadFingertips(db, scope)
-  const prevalence = await loadPrevalence(db, scope)
-  const population = await loadPopulation(db, scope)
-  const localIndicators = await loadLocalIndicators(db, scope)
-  const femaleShares = await loadFemaleShares(db, scope)
-  const insights = await loadInsights(db, scope)
-  const priorities = await loadPriorities(db, scope)
-  const imports = await loadImports(db, scope)
+  const version = await assessmentDataVersion(db, scope)
+  const key = [
+    scope.tenantId,
+    version,
+    selection.period ?? '',
+    selection.substanceGroup ?? '',
+    selection.ageGroup ?? '',
+  ].join('#')
+  const cached = viewCache.get(key)
+  if (cached) {
+    viewCache.delete(key)
+    viewCache.set(key, cached)
+    return cached
+  }
+  const pending = buildAssessmentUncached(db, scope, selection)
+  viewCache.set(key, pending)
+  while (viewCache.size > CACHE_LIMIT) {
+    const oldest = viewCache.keys().next().value
+    if (oldest === undefined) break
+    viewCache.delete(oldest)
+  }
+  // A failed build (a selection the data does not have, a database error) is not kept.
+  pending.catch(() => viewCache.delete(key))
+  return pending
+}
+
+async function buildAssessmentUncached(
+  db: DbOrTx,
+  scope: TenantScope,
+  selection: Partial<AssessmentSelection>,
+): Promise<AssessmentView> {
+  const [ndtmsRows, fingertips, prevalence, population, localIndicators, femaleShares, insights, priorities, imports] =
+    await Promise.all([
+      loadNdtms(db, scope),
+      loadFingertips(db, scope),
+      loadPrevalence(db, scope),
+      loadPopulation(db, scope),
+      loadLocalIndicators(db, scope),
+      loadFemaleShares(db, scope),
+      loadInsights(db, scope),
+      loadPriorities(db, scope),
+      loadImports(db, scope),
+    ])
 
   const ndtms = new NdtmsCube(ndtmsRows, scope.areaCode)
   const resolved = resolveSelection(ndtms.periods, selection)
