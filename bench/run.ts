@@ -1,11 +1,19 @@
 /**
- * `npm run bench`: start-up time and memory, then signed-in home page throughput beside a static file
- * of the same size (the ceiling), on PGlite and on PostgreSQL. Prints a table and writes JSON to
- * bench/results/<timestamp>.json and bench/results/latest.json.
+ * `npm run bench`: two sections, each on PGlite and on PostgreSQL.
  *
+ * - server: start-up time and memory, then throughput of the signed-in home page beside a static
+ *   file of the same size (the ceiling), and of the needs assessment page (/needs, demo analyst,
+ *   demo data) beside a static file of its size.
+ * - needs-import: a generated Fingertips CSV (1,000,000 rows unless `--rows N`) loaded by
+ *   `psql \copy` into a bare table and by importFile on each engine (see needs-import.ts).
+ *
+ * Prints tables and writes JSON to bench/results/<timestamp>.json and bench/results/latest.json.
+ *
+ * Options: `--rows N` (rows in the import file), `--sections server,needs-import`.
  * Settings (environment): BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL server on which a
  * throwaway database is created; default postgres://postgres@127.0.0.1:5432/test), BENCH_ENGINES
- * (pglite,postgresql), BENCH_CONNECTIONS (20), BENCH_DURATION (10 seconds), BENCH_WARMUP (2 seconds).
+ * (pglite,postgresql), BENCH_SECTIONS (server,needs-import), BENCH_IMPORT_ROWS (1000000),
+ * BENCH_CONNECTIONS (20), BENCH_DURATION (10 seconds), BENCH_WARMUP (2 seconds).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,6 +21,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { getPage, signIn } from './client.js'
 import { type LoadSummary, measure } from './load.js'
+import { benchNeedsImport, loadNeedsDemoData, type NeedsImportResult } from './needs-import.js'
 import { createBenchDatabase, DEFAULT_ADMIN_URL, redactUrl } from './postgres.js'
 import { type DatabaseTarget, projectRoot, type RunningServer, startServer } from './server.js'
 
@@ -40,6 +49,19 @@ interface EngineResult {
   static?: LoadSummary
   /** Home page requests a second divided by the static file's. */
   homeToStaticRatio?: number
+  /** How the needs data got there: already in the demo seed, or imported from the reference files. */
+  needsData?: string
+  needsBytes?: number
+  needsStaticBytes?: number
+  /** GET /needs, signed in as the demo analyst. */
+  needs?: LoadSummary
+  /** A static file the size of the needs page. */
+  needsStatic?: LoadSummary
+  /** /needs requests a second divided by those of the static file of the home page's size. */
+  needsToStaticRatio?: number
+  /** /needs requests a second divided by those of the static file of its own size. */
+  needsToSameSizeStaticRatio?: number
+  needsError?: string
   rssAfterLoadMiB?: number | null
   peakRssMiB?: number | null
 }
@@ -49,13 +71,29 @@ interface Target {
   engine: Engine
   value: number | null
   limit: number
-  comparison: '<' | '>='
+  comparison: '<' | '<=' | '>='
   unit: string
   pass: boolean | null
 }
 
 const STATIC_NAME = 'bench-static.html'
 const staticPath = path.join(projectRoot, 'public', STATIC_NAME)
+const NEEDS_STATIC_NAME = 'bench-static-needs.html'
+const needsStaticPath = path.join(projectRoot, 'public', NEEDS_STATIC_NAME)
+const DEMO_ANALYST = { email: 'analyst@barnet.example', password: 'barnet-demo-2026' }
+
+type Section = 'server' | 'needs-import'
+
+/** `--name value` or `--name=value` from the command line. */
+function option(name: string): string | undefined {
+  const args = process.argv.slice(2)
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ''
+    if (arg === `--${name}`) return args[i + 1]
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3)
+  }
+  return undefined
+}
 
 const settings = {
   adminUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL,
@@ -66,6 +104,15 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
   durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
   warmupSeconds: Number(process.env.BENCH_WARMUP ?? 2),
+  sections: (option('sections') ?? process.env.BENCH_SECTIONS ?? 'server,needs-import')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is Section => s === 'server' || s === 'needs-import'),
+  importRows: Number(option('rows') ?? process.env.BENCH_IMPORT_ROWS ?? 1_000_000),
+  importTimeoutMinutes: Number(process.env.BENCH_IMPORT_TIMEOUT_MINUTES ?? 60),
+}
+if (!Number.isInteger(settings.importRows) || settings.importRows < 1) {
+  throw new Error('--rows must be a whole number of at least 1')
 }
 
 const write = (text: string) => process.stdout.write(text)
@@ -153,6 +200,16 @@ async function benchEngine(engine: Engine): Promise<EngineResult> {
     rmSync(staticPath, { force: true })
   })
 
+  // The needs assessment page needs data: the demo seed's, or the published files imported now,
+  // while the server is stopped (the embedded database allows one process at a time).
+  const demoData = await loadNeedsDemoData(target)
+  result.needsData = demoData.error
+    ? `not loaded: ${demoData.error}`
+    : demoData.source === 'imported'
+      ? `imported: ${demoData.imported.map((i) => `${i.file} ${i.error ? `FAILED (${i.error})` : `${String(i.rowsStored ?? 0)} rows`}`).join('; ')}`
+      : 'from the demo seed'
+  log(`  needs data ${result.needsData}`)
+
   // 2. Second start on the existing database, then the load runs on that server.
   await withServer(target, async (server) => {
     result.restart = { startupMs: server.startupMs, rssMiB: server.rssMiB }
@@ -181,20 +238,86 @@ async function benchEngine(engine: Engine): Promise<EngineResult> {
     log(`${result.static.requestsPerSecond.toFixed(0)} req/s`)
     result.homeToStaticRatio =
       result.static.requestsPerSecond > 0 ? result.home.requestsPerSecond / result.static.requestsPerSecond : 0
-    result.rssAfterLoadMiB = server.currentRssMiB()
-    result.peakRssMiB = server.peakRssMiB()
     // The home page must still be signed in after the run, or the figures measured a redirect.
     await getPage(jar, homeUrl)
+
+    // The needs assessment page, signed in as the demo analyst, beside a static file of its size.
+    try {
+      const analyst = await signIn(server.baseUrl, DEMO_ANALYST)
+      const needsUrl = `${server.baseUrl}/needs`
+      const needsPage = await getPage(analyst, needsUrl)
+      result.needsBytes = needsPage.body.length
+      writeFileSync(needsStaticPath, staticPage(needsPage.body.length))
+      cleanups.push(() => {
+        rmSync(needsStaticPath, { force: true })
+      })
+      const needsStaticUrl = `${server.baseUrl}/assets/${NEEDS_STATIC_NAME}`
+      result.needsStaticBytes = (await getPage(analyst, needsStaticUrl)).body.length
+      const html = needsPage.body.toString('utf8')
+      if (!html.includes('Sign out')) log('  note: /needs does not show "Sign out"; check sign-in')
+      log(`  /needs ${String(needsPage.body.length)} bytes (demo analyst)`)
+      const needsLoad = { ...load, headers: { cookie: analyst.header() } }
+      write(`  load /needs (${String(settings.connections)} connections, ${String(settings.durationSeconds)} s)... `)
+      result.needs = await measure(needsUrl, needsLoad)
+      log(`${result.needs.requestsPerSecond.toFixed(0)} req/s, p99 ${result.needs.latencyMs.p99.toFixed(0)} ms`)
+      write(`  load static of /needs size (${String(settings.connections)} connections)... `)
+      result.needsStatic = await measure(needsStaticUrl, needsLoad)
+      log(`${result.needsStatic.requestsPerSecond.toFixed(0)} req/s`)
+      const ceiling = result.static.requestsPerSecond
+      result.needsToStaticRatio = ceiling > 0 ? result.needs.requestsPerSecond / ceiling : 0
+      result.needsToSameSizeStaticRatio =
+        result.needsStatic.requestsPerSecond > 0
+          ? result.needs.requestsPerSecond / result.needsStatic.requestsPerSecond
+          : 0
+      await getPage(analyst, needsUrl)
+    } catch (err) {
+      result.needsError = err instanceof Error ? err.message : String(err)
+      log(`\n  /needs could not be measured: ${result.needsError}`)
+    }
+    result.rssAfterLoadMiB = server.currentRssMiB()
+    result.peakRssMiB = server.peakRssMiB()
   })
   rmSync(staticPath, { force: true })
+  rmSync(needsStaticPath, { force: true })
   return result
 }
 
-function targetsFor(results: EngineResult[]): Target[] {
+function targetsFor(results: EngineResult[], needsImport: NeedsImportResult | undefined): Target[] {
   const targets: Target[] = []
   const add = (t: Omit<Target, 'pass'>) => {
-    const pass = t.value == null ? null : t.comparison === '<' ? t.value < t.limit : t.value >= t.limit
+    const pass =
+      t.value == null
+        ? null
+        : t.comparison === '<'
+          ? t.value < t.limit
+          : t.comparison === '<='
+            ? t.value <= t.limit
+            : t.value >= t.limit
     targets.push({ ...t, pass })
+  }
+  if (needsImport) {
+    const onPg = needsImport.imports.find((i) => i.engine === 'postgresql')
+    if (onPg || needsImport.copy) {
+      add({
+        name: `importFile / psql \\copy wall time, ${needsImport.rows.toLocaleString('en-GB')} Fingertips rows`,
+        engine: 'postgresql',
+        value: needsImport.importToCopyRatio ?? null,
+        limit: 3,
+        comparison: '<=',
+        unit: 'ratio',
+      })
+    }
+    for (const run of needsImport.imports) {
+      add({
+        name: `importFile peak RSS, ${needsImport.rows.toLocaleString('en-GB')} Fingertips rows`,
+        engine: run.engine,
+        // maxRSS is in KiB; the target is in MB (10^6 bytes).
+        value: run.peakRssMiB === undefined || run.error ? null : (run.peakRssMiB * 1024 * 1024) / 1e6,
+        limit: 500,
+        comparison: '<',
+        unit: 'MB',
+      })
+    }
   }
   for (const r of results) {
     if (r.skipped) continue
@@ -230,6 +353,22 @@ function targetsFor(results: EngineResult[]): Target[] {
       unit: 'ratio',
     })
     if (r.engine === 'postgresql') {
+      add({
+        name: `needs page p99 latency at ${String(settings.connections)} connections`,
+        engine: r.engine,
+        value: r.needs?.clean ? r.needs.latencyMs.p99 : null,
+        limit: 100,
+        comparison: '<',
+        unit: 'ms',
+      })
+      add({
+        name: 'needs page / static file throughput',
+        engine: r.engine,
+        value: r.needs?.clean && r.static?.clean ? (r.needsToStaticRatio ?? null) : null,
+        limit: 0.3,
+        comparison: '>=',
+        unit: 'ratio',
+      })
       add({
         name: `home page p99 latency at ${String(settings.connections)} connections`,
         engine: r.engine,
@@ -281,63 +420,158 @@ async function main(): Promise<number> {
     )
   }
   const results: EngineResult[] = []
-  for (const engine of settings.engines) {
+  if (settings.sections.includes('server')) {
+    for (const engine of settings.engines) {
+      try {
+        results.push(await benchEngine(engine))
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err)
+        log(`\n  ${engine} FAILED: ${message}`)
+        results.push({ engine, where: '', error: message })
+      } finally {
+        await cleanUp()
+      }
+    }
+  }
+  let needsImport: NeedsImportResult | undefined
+  let needsImportError: string | undefined
+  if (settings.sections.includes('needs-import')) {
     try {
-      results.push(await benchEngine(engine))
+      needsImport = await benchNeedsImport(
+        {
+          rows: settings.importRows,
+          adminUrl: settings.adminUrl,
+          engines: settings.engines,
+          timeoutMs: settings.importTimeoutMinutes * 60_000,
+        },
+        log,
+        cleanups,
+      )
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err)
-      log(`\n  ${engine} FAILED: ${message}`)
-      results.push({ engine, where: '', error: message })
+      needsImportError = err instanceof Error ? (err.stack ?? err.message) : String(err)
+      log(`\n  needs import FAILED: ${needsImportError}`)
     } finally {
       await cleanUp()
     }
   }
 
-  const targets = targetsFor(results)
+  const targets = targetsFor(results, needsImport)
   const ran = results.filter((r) => !r.skipped && !r.error)
 
-  log('\nStart-up (spawn to first 200 from /health/ready) and resident memory')
-  log(
-    table(
-      ['engine', 'fresh start', 'RSS', 'second start', 'RSS', 'RSS after load', 'peak RSS'],
-      ran.map((r) => [
-        r.engine,
-        r.freshStart ? ms(r.freshStart.startupMs) : 'n/a',
-        mib(r.freshStart?.rssMiB),
-        r.restart ? ms(r.restart.startupMs) : 'n/a',
-        mib(r.restart?.rssMiB),
-        mib(r.rssAfterLoadMiB),
-        mib(r.peakRssMiB),
-      ]),
-    ),
-  )
-
-  log(`\nThroughput (${String(settings.connections)} connections, ${String(settings.durationSeconds)} s, loopback)`)
-  const loadRow = (r: EngineResult, label: string, s: LoadSummary | undefined) =>
-    s
-      ? [
+  if (settings.sections.includes('server')) {
+    log('\nStart-up (spawn to first 200 from /health/ready) and resident memory')
+    log(
+      table(
+        ['engine', 'fresh start', 'RSS', 'second start', 'RSS', 'RSS after load', 'peak RSS'],
+        ran.map((r) => [
           r.engine,
-          label,
-          s.requestsPerSecond.toFixed(0),
-          s.latencyMs.p50.toFixed(0),
-          s.latencyMs.p97_5.toFixed(0),
-          s.latencyMs.p99.toFixed(0),
-          s.latencyMs.max.toFixed(0),
-          s.clean
-            ? 'yes'
-            : `NO (${String(s.non2xx)} non-2xx, ${String(s.errors)} errors, ${String(s.timeouts)} time-outs)`,
-        ]
-      : [r.engine, label, 'n/a', '', '', '', '', '']
-  log(
-    table(
-      ['engine', 'target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'max ms', 'all 2xx'],
-      ran.flatMap((r) => [
-        loadRow(r, `GET /home (${String(r.homeBytes ?? 0)} B)`, r.home),
-        loadRow(r, `static file (${String(r.staticBytes ?? 0)} B)`, r.static),
-        [r.engine, 'home / static', (r.homeToStaticRatio ?? 0).toFixed(2), '', '', '', '', ''],
-      ]),
-    ),
-  )
+          r.freshStart ? ms(r.freshStart.startupMs) : 'n/a',
+          mib(r.freshStart?.rssMiB),
+          r.restart ? ms(r.restart.startupMs) : 'n/a',
+          mib(r.restart?.rssMiB),
+          mib(r.rssAfterLoadMiB),
+          mib(r.peakRssMiB),
+        ]),
+      ),
+    )
+
+    log(`\nThroughput (${String(settings.connections)} connections, ${String(settings.durationSeconds)} s, loopback)`)
+    const loadRow = (r: EngineResult, label: string, s: LoadSummary | undefined) =>
+      s
+        ? [
+            r.engine,
+            label,
+            s.requestsPerSecond.toFixed(0),
+            s.latencyMs.p50.toFixed(0),
+            s.latencyMs.p97_5.toFixed(0),
+            s.latencyMs.p99.toFixed(0),
+            s.latencyMs.max.toFixed(0),
+            s.clean
+              ? 'yes'
+              : `NO (${String(s.non2xx)} non-2xx, ${String(s.errors)} errors, ${String(s.timeouts)} time-outs)`,
+          ]
+        : [r.engine, label, 'n/a', '', '', '', '', '']
+    log(
+      table(
+        ['engine', 'target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'max ms', 'all 2xx'],
+        ran.flatMap((r) => [
+          loadRow(r, `GET /home (${String(r.homeBytes ?? 0)} B)`, r.home),
+          loadRow(r, `static file (${String(r.staticBytes ?? 0)} B)`, r.static),
+          [r.engine, 'home / static', (r.homeToStaticRatio ?? 0).toFixed(2), '', '', '', '', ''],
+          ...(r.needs
+            ? [
+                loadRow(r, `GET /needs (${String(r.needsBytes ?? 0)} B)`, r.needs),
+                loadRow(r, `static file (${String(r.needsStaticBytes ?? 0)} B)`, r.needsStatic),
+                [r.engine, 'needs / home-size static', (r.needsToStaticRatio ?? 0).toFixed(2), '', '', '', '', ''],
+                [
+                  r.engine,
+                  'needs / same-size static',
+                  (r.needsToSameSizeStaticRatio ?? 0).toFixed(2),
+                  '',
+                  '',
+                  '',
+                  '',
+                  '',
+                ],
+              ]
+            : [[r.engine, `GET /needs: ${r.needsError ?? 'not measured'}`, '', '', '', '', '', '']]),
+        ]),
+      ),
+    )
+  }
+
+  if (needsImport) {
+    const n = needsImport
+    const mb = (mibValue: number | undefined) =>
+      mibValue === undefined ? 'n/a' : `${((mibValue * 1024 * 1024) / 1e6).toFixed(0)} MB`
+    log(
+      `\nNeeds import: ${n.rows.toLocaleString('en-GB')} Fingertips rows, ${((n.fileBytes ?? 0) / 1e6).toFixed(0)} MB file`,
+    )
+    log(
+      table(
+        [
+          'what',
+          'engine',
+          'wall time',
+          'rows/s',
+          '/ \\copy',
+          'RSS before',
+          'peak RSS',
+          'growth',
+          'rows stored',
+          'result',
+        ],
+        [
+          n.copy
+            ? [
+                'psql \\copy, bare text table',
+                'postgresql',
+                `${(n.copy.wallMs / 1000).toFixed(1)} s`,
+                ((n.copy.rowsCopied / n.copy.wallMs) * 1000).toFixed(0),
+                '1.00',
+                '',
+                '',
+                '',
+                String(n.copy.rowsCopied),
+                'ok',
+              ]
+            : ['psql \\copy, bare text table', 'postgresql', 'n/a', '', '', '', '', '', '', n.copySkipped ?? 'not run'],
+          ...n.imports.map((i) => [
+            'importFile',
+            i.engine,
+            i.wallMs === undefined ? 'n/a' : `${(i.wallMs / 1000).toFixed(1)} s`,
+            i.wallMs && i.rowsStored ? ((i.rowsStored / i.wallMs) * 1000).toFixed(0) : '',
+            i.wallMs && n.copy ? (i.wallMs / n.copy.wallMs).toFixed(2) : '',
+            mb(i.rssBeforeMiB),
+            mb(i.peakRssMiB),
+            i.peakRssMiB !== undefined && i.rssBeforeMiB !== undefined ? mb(i.peakRssMiB - i.rssBeforeMiB) : 'n/a',
+            String(i.rowsStored ?? 'n/a'),
+            i.error ? `ERROR: ${(i.error.split('\n')[0] ?? '').slice(0, 100)}` : 'ok',
+          ]),
+        ],
+      ),
+    )
+  }
 
   log('\nTargets')
   log(
@@ -352,6 +586,7 @@ async function main(): Promise<number> {
       ]),
     ),
   )
+  if (needsImportError) log(`\nNote: the needs import benchmark failed: ${needsImportError}`)
   for (const r of results) {
     if (r.skipped) log(`\nNote: ${r.engine} skipped: ${r.skipped}`)
     if (r.error) log(`\nNote: ${r.engine} failed: ${r.error}`)
@@ -364,6 +599,7 @@ async function main(): Promise<number> {
     machine: info,
     settings: { ...settings, adminUrl: redactUrl(settings.adminUrl) },
     results,
+    needsImport: needsImport ?? (needsImportError ? { error: needsImportError } : null),
     targets,
     allTargetsPass: targets.length > 0 && targets.every((t) => t.pass === true),
   }
@@ -376,7 +612,7 @@ async function main(): Promise<number> {
   log(`\nResults: ${path.relative(projectRoot, file)} (and bench/results/latest.json)`)
   log(`All targets ${report.allTargetsPass ? 'pass' : 'do not all pass'}.`)
   // A failed engine run is an error; missed targets and a skipped PostgreSQL are reported, not fatal.
-  return results.some((r) => r.error) ? 1 : 0
+  return results.some((r) => r.error) || needsImportError ? 1 : 0
 }
 
 main()

@@ -1,0 +1,99 @@
+/**
+ * Journey: an analyst works on the needs assessment of the demo council (whose published data the
+ * demo seed has imported). Signs in, opens Needs assessment, imports a Fingertips file through the
+ * upload page, watches the job finish, opens the import's summary, reads a figure in the access
+ * section of the assessment, and downloads a table's CSV and the Word report. Every page visited is checked with axe (WCAG 2.2 AA) by verifyOnPage().
+ */
+import { describe, expect, test } from 'vitest'
+import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { fromRoot } from '../../src/platform/root.js'
+import { SignInPage } from './pages/auth.js'
+import {
+  AssessmentPage,
+  DataImportsPage,
+  followNeedsSubNavigation,
+  type ImportSummaryPage,
+  JobPage,
+  openNeedsFromServiceNavigation,
+} from './pages/needs.js'
+import { HomePage } from './pages/staff.js'
+import { pathOf, screenshot } from './support/browser.js'
+import { setUpJourney } from './support/journey.js'
+
+const journey = setUpJourney()
+
+const reference = (name: string) => fromRoot('src', 'db', 'reference', 'needs', name)
+const FINGERTIPS = 'fingertips-93532-unmet-need-alcohol.csv'
+
+/**
+ * From the Data imports page: imports one file, watches its job to the end, and follows
+ * "See what was imported" to the import's summary.
+ */
+async function importThroughThePage(
+  imports: DataImportsPage,
+  kindLabel: string,
+  fileName: string,
+): Promise<ImportSummaryPage> {
+  const page = imports.page
+  await imports.importFile(kindLabel, reference(fileName))
+  expect(pathOf(page)).toMatch(/^\/jobs\/[0-9a-f-]{36}$/)
+  const job = new JobPage(page, 'Importing a data file')
+  const finished = await job.waitUntilDone()
+  expect(finished).toContain('Finished')
+  await job.verifyOnPage()
+  await screenshot(page, `needs-job-${fileName}`)
+
+  const summary = await job.seeWhatWasImported(fileName)
+  expect(pathOf(page)).toMatch(/^\/needs\/imports\/[0-9a-f-]{36}$/)
+  return summary.verifyOnPage()
+}
+
+describe('needs assessment journey', () => {
+  test('an analyst imports a Fingertips file, follows the job, reads the assessment and downloads a table and the report', async () => {
+    const { page } = await journey.newPage()
+    await (await new SignInPage(page).open()).signIn('analyst@barnet.example', DEMO_PASSWORD)
+    await new HomePage(page).verifyOnPage()
+
+    const before = await (await openNeedsFromServiceNavigation(page)).verifyOnPage()
+    await before.goTo('Imports')
+    const imports = await new DataImportsPage(page).verifyOnPage()
+
+    // The demo council's data (src/features/demo/needs-data.ts) already holds one import of this file.
+    await expect(imports.importLink(FINGERTIPS).count()).resolves.toBe(1)
+    const fingertips = await importThroughThePage(imports, 'Fingertips indicator data', FINGERTIPS)
+    // 17 data rows: 18 lines in the file, one of them the header; every row is a valid area and period.
+    expect(await fingertips.summaryValue('Rows read')).toBe('17')
+    expect(await fingertips.summaryValue('Rows stored')).toBe('17')
+    expect(await fingertips.summaryValue('Rows refused')).toBe('0')
+    await screenshot(page, 'needs-import-summary')
+    await followNeedsSubNavigation(page, 'Imports')
+    // The list of imports now holds this import beside the demo's.
+    await expect((await new DataImportsPage(page).verifyOnPage()).importLink(FINGERTIPS).count()).resolves.toBe(2)
+
+    await followNeedsSubNavigation(page, 'Assessment')
+    const assessment = await new AssessmentPage(page).verifyOnPage()
+    await screenshot(page, 'needs-assessment')
+    // Barnet, 2021/22 (the latest period), women, all ages, all drug groups: the ViewIt row
+    // "2021/22,Barnet,F,Total,Total" has intreatment_allintx = 455 (men 1010, TOTAL 1465).
+    await expect(assessment.section('access').isVisible()).resolves.toBe(true)
+    expect(await assessment.headlineFigure('access', 'Women in treatment')).toBe('455')
+    // Women's share of everyone in treatment: 455 / 1465 = 0.31058 -> 31.1%.
+    expect(await assessment.headlineFigure('access', 'Women’s share of people in treatment')).toBe('31.1%')
+
+    const csv = await assessment.downloadTableCsv('access')
+    // needs-assessment, the period 2021/22 made safe for a file name, the table's id.
+    expect(csv.name).toBe('needs-assessment-2021-22-access.csv')
+    // UTF-8 byte-order mark first, so spreadsheet programs read the text as UTF-8.
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(csv.bytes.toString('utf8')).toContain('455')
+
+    const report = await assessment.downloadReport()
+    // needs-assessment, Barnet's area code, the period.
+    expect(report.name).toBe('needs-assessment-E09000003-2021-22.docx')
+    // A .docx is a zip file: local file header signature "PK\x03\x04".
+    expect([...report.bytes.subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04])
+
+    // Still on the assessment after both downloads.
+    expect(pathOf(page)).toBe('/needs')
+  })
+})
