@@ -282,6 +282,10 @@ export function fillUrl(route: RouteInfo, ids: Record<string, string>, token: st
   return route.url.replace(/:([A-Za-z]+)/g, (_whole, name: string) => {
     if (name === 'token') return token
     if (/id$/i.test(name)) {
+      // Public records (the Open Referral UK feed) belong to no tenant: any well-formed id will do.
+      if (!route.tenantResource && (route.access as { public?: boolean } | undefined)?.public) {
+        return '00000000-0000-4000-8000-000000000000'
+      }
       const id = route.tenantResource ? ids[route.tenantResource] : undefined
       if (!id) throw new Error(`No record of kind ${String(route.tenantResource)} for ${route.method} ${route.url}`)
       return id
