@@ -17,6 +17,8 @@ export type JobRow = typeof jobs.$inferSelect
 export interface JobContext {
   db: Db
   scope: TenantScope
+  /** This job's id (an import records it beside what it stored). */
+  jobId: string
   params: Record<string, unknown>
   userId: string | null
   /** Reports progress (0-100) and a message a person can read. */
@@ -26,6 +28,20 @@ export interface JobContext {
 export interface JobDefinition {
   title: string
   run: (ctx: JobContext) => Promise<Record<string, unknown>>
+}
+
+/**
+ * Thrown by a job that fails but has something to keep for the person who started it (an import's
+ * list of refused rows): the job is marked failed with the message, and `result` is stored.
+ */
+export class JobFailure extends Error {
+  constructor(
+    message: string,
+    readonly result: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'JobFailure'
+  }
 }
 
 export const INTERRUPTED_MESSAGE =
@@ -130,6 +146,7 @@ export class JobRunner {
       const result = await definition.run({
         db: this.db,
         scope,
+        jobId: id,
         params,
         userId,
         progress: async (percent, message) => {
@@ -140,8 +157,15 @@ export class JobRunner {
       })
       await update({ status: 'succeeded', progress: 100, message: 'Finished', result, finishedAt: new Date() })
     } catch (err) {
-      this.log.error({ err, jobId: id }, 'job failed')
       const message = err instanceof Error ? err.message : 'The job failed.'
+      if (err instanceof JobFailure) {
+        this.log.warn({ jobId: id, reason: message }, 'job failed')
+        await update({ status: 'failed', error: message, result: err.result, finishedAt: new Date() }).catch(
+          () => undefined,
+        )
+        return
+      }
+      this.log.error({ err, jobId: id }, 'job failed')
       await update({ status: 'failed', error: message, finishedAt: new Date() }).catch(() => undefined)
     }
   }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jobs } from '../../src/db/schema/index.js'
-import { INTERRUPTED_MESSAGE } from '../../src/platform/jobs.js'
+import { INTERRUPTED_MESSAGE, JobFailure } from '../../src/platform/jobs.js'
 import { createTestContext, type TestContext } from '../support/app.js'
 
 describe('jobs with progress', () => {
@@ -13,6 +13,13 @@ describe('jobs with progress', () => {
       run: async ({ progress }) => {
         for (let i = 1; i <= 3; i++) await progress((i / 3) * 100, `Step ${String(i)} of 3`)
         return { summary: 'Counted to three.' }
+      },
+    })
+    ctx.app.jobs.define('test-fails-with-result', {
+      title: 'A job that fails but keeps what it found',
+      run: async () => {
+        await Promise.resolve()
+        throw new JobFailure('The file was not imported.', { summary: { rowsRefused: 2 } })
       },
     })
     ctx.app.jobs.define('test-fails', {
@@ -49,6 +56,14 @@ describe('jobs with progress', () => {
     expect(row.status).toBe('failed')
     const page = await (await ctx.signedIn(user)).get(`/jobs/${row.id}`)
     expect(page.body).toContain('The file has no header row.')
+  })
+
+  it('a job that fails with JobFailure is failed with its message and keeps its result', async () => {
+    const user = await ctx.user({ roles: ['analyst'], totp: true })
+    const row = await ctx.app.jobs.runNow(user.scope, 'test-fails-with-result', {}, user.id)
+    expect(row.status).toBe('failed')
+    expect(row.error).toBe('The file was not imported.')
+    expect(row.result).toEqual({ summary: { rowsRefused: 2 } })
   })
 
   it('a running job refreshes its page without JavaScript', async () => {

@@ -5,10 +5,11 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { organisations, type Role, users } from '../../db/schema/index.js'
-import type { DbOrTx } from '../../platform/db/index.js'
+import type { Db } from '../../platform/db/index.js'
 import { ensureCouncil } from '../../platform/reference.js'
 import { hashPassword } from '../auth/credentials.js'
 import { createUser } from '../users/repository.js'
+import { seedNeedsDemo } from './needs-data.js'
 
 export const DEMO_COUNCIL = 'E09000003'
 export const DEMO_PASSWORD = 'barnet-demo-2026'
@@ -37,15 +38,17 @@ export interface DemoSeedResult {
 }
 
 /** Loads the demo council when it is not there yet; returns whether it loaded anything. */
-export async function seedDemo(db: DbOrTx): Promise<DemoSeedResult> {
-  return db.transaction(async (tx) => {
+export async function seedDemo(db: Db): Promise<DemoSeedResult> {
+  const result = await db.transaction(async (tx) => {
     const scope = await ensureCouncil(tx, DEMO_COUNCIL)
     const existing = await tx
       .select({ id: users.id })
       .from(users)
       .where(and(eq(users.tenantId, scope.tenantId), eq(users.isDemo, true)))
       .limit(1)
-    if (existing[0]) return { loaded: false, accounts: demoAccounts.map((a) => ({ email: a.email, roles: a.roles })) }
+    if (existing[0]) {
+      return { scope, loaded: false, accounts: demoAccounts.map((a) => ({ email: a.email, roles: a.roles })) }
+    }
     const provider = await tx
       .insert(organisations)
       .values({ tenantId: scope.tenantId, kind: 'provider', name: 'Demo treatment provider (not a real service)' })
@@ -62,6 +65,9 @@ export async function seedDemo(db: DbOrTx): Promise<DemoSeedResult> {
         ...(account.organisation === 'provider' && provider[0] ? { organisationId: provider[0].id } : {}),
       })
     }
-    return { loaded: true, accounts: demoAccounts.map((a) => ({ email: a.email, roles: a.roles })) }
+    return { scope, loaded: true, accounts: demoAccounts.map((a) => ({ email: a.email, roles: a.roles })) }
   })
+  // The needs data (issue 3) goes in through the importer, which runs its own transaction.
+  const needs = await seedNeedsDemo(db, result.scope)
+  return { loaded: result.loaded || needs.loaded, accounts: result.accounts }
 }
