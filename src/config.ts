@@ -83,6 +83,12 @@ export const settingsDocs: SettingDoc[] = [
   },
   { name: 'INVITATION_DAYS', description: 'days an invitation link stays valid', default: '7' },
   {
+    name: 'POSTCODES_API_URL',
+    description:
+      'postcodes.io-compatible service for exact postcode search on the public find support page (only the postcode is sent, with a 3 second timeout); when empty, search works offline to postcode-district precision',
+    default: '',
+  },
+  {
     name: 'OIDC_ISSUER',
     description: 'council single sign-on: OpenID Connect issuer URL (e.g. Microsoft Entra ID)',
     default: '(off)',
@@ -135,6 +141,7 @@ const schema = z
     TRUST_PROXY: bool.default(false),
     EXIT_URL: z.url().default('https://www.bbc.co.uk/weather'),
     INVITATION_DAYS: positiveInt.default(7),
+    POSTCODES_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().optional(),
     OIDC_CLIENT_SECRET: z.string().optional(),
@@ -196,6 +203,8 @@ export interface Config {
   trustProxy: boolean
   exitUrl: string
   invitationDays: number
+  /** postcodes.io-compatible base URL without a trailing slash; undefined: offline postcode search. */
+  postcodesApiUrl: string | undefined
   oidc: OidcConfig | undefined
   smtpUrl: string | undefined
   mailFrom: string
@@ -241,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     exitUrl: e.EXIT_URL,
     invitationDays: e.INVITATION_DAYS,
+    postcodesApiUrl: e.POSTCODES_API_URL?.replace(/\/+$/, ''),
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.OIDC_COUNCIL
         ? {

@@ -25,9 +25,14 @@ export const redactPaths = [
   '*.comment',
 ]
 
-/** Removes secrets carried in URLs: invitation tokens and single sign-on codes. */
+/**
+ * Removes secrets carried in URLs: invitation tokens and single sign-on codes, and the whole query
+ * of the public find-support search (/support?q=...), so a woman's postcode, place or filters never
+ * reach a log (security-privacy.md: searches are not logged).
+ */
 export function redactUrl(url: string): string {
   return url
+    .replace(/^(\/support\/?)\?.*$/s, '$1?[redacted]')
     .replace(/\/invitations\/[^/?#]+/g, '/invitations/[redacted]')
     .replace(/([?&](?:code|state|token|session_state|id_token)=)[^&#]*/gi, '$1[redacted]')
 }

@@ -1,9 +1,25 @@
 /**
- * Pages anyone can read: the start page, support and safety advice, the "Exit this page"
- * interruption, the accessibility statement, privacy notice and cookies page, and /exit itself.
+ * Pages anyone can read: the start page, the "find support" search (/support), safety advice, the
+ * "Exit this page" interruption, the accessibility statement, privacy notice and cookies page, and
+ * /exit itself.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { CSRF_COOKIE } from '../../platform/session.js'
 import { paths } from '../../platform/paths.js'
+import {
+  distanceChoicesMiles,
+  filterCodes,
+  filterDefinitions,
+  KM_PER_MILE,
+  MAX_RESULTS,
+  presentHit,
+  readSearchQuery,
+  resolveLocation,
+  type SearchQuery,
+  SearchIndexCache,
+  searchServices,
+  shippedLookups,
+} from './search.js'
 
 const V = 'features/public/views'
 
@@ -16,7 +32,7 @@ export function registerPublicRoutes(app: FastifyInstance): void {
     return reply.view(`${V}/start.njk`, { pageTitle: 'Drug and alcohol support for women' })
   })
   publicPage('/support/before-you-start', 'exit-interruption.njk', 'Leaving this site quickly')
-  publicPage('/support', 'support.njk', 'Get support')
+  registerFindSupport(app)
   publicPage('/safety', 'safety.njk', 'Staying safe online')
   publicPage('/accessibility', 'accessibility.njk', 'Accessibility statement')
   publicPage('/privacy', 'privacy.njk', 'Privacy notice')
@@ -31,4 +47,121 @@ export function registerPublicRoutes(app: FastifyInstance): void {
     reply.header('cache-control', 'no-store')
     return reply.redirect(app.config.exitUrl, 303)
   })
+}
+
+/** The URL of a search, for links such as "search up to 25 miles" or a place to choose. */
+export function searchUrl(query: { q: string; filters: readonly string[]; distanceMiles: number }): string {
+  const params = new URLSearchParams()
+  params.set('q', query.q)
+  for (const f of query.filters) params.append('filter', f)
+  params.set('distance', String(query.distanceMiles))
+  return `/support?${params.toString()}`
+}
+
+/**
+ * An anonymous visitor's search response sets no cookie at all: the page has no form that posts,
+ * so the CSRF cookie the layout would otherwise start is not needed (security-privacy.md: no
+ * cookies beyond the strictly necessary). Signed-in staff keep theirs.
+ */
+function dropCsrfCookieForVisitors(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (err: Error | null, payload?: unknown) => void,
+): void {
+  if (request.currentUser) {
+    done(null, payload)
+    return
+  }
+  const header = reply.getHeader('set-cookie')
+  if (header !== undefined) {
+    const list = (Array.isArray(header) ? header : [String(header)]).filter((c) => !c.startsWith(`${CSRF_COOKIE}=`))
+    reply.removeHeader('set-cookie')
+    if (list.length > 0) reply.header('set-cookie', list)
+  }
+  done(null, payload)
+}
+
+function registerFindSupport(app: FastifyInstance): void {
+  const cache = new SearchIndexCache(app.db)
+  const template = `${V}/support.njk`
+
+  app.get(
+    '/support',
+    { config: { access: { public: true } }, onSend: dropCsrfCookieForVisitors },
+    async (request, reply) => {
+      const query = readSearchQuery(request.query)
+      const form = formContext(query)
+      if (query.q === undefined) return reply.view(template, { pageTitle: 'Get support', form })
+
+      const resolved = await resolveLocation(query.q, {
+        postcodesApiUrl: app.config.postcodesApiUrl,
+        ...shippedLookups(),
+      })
+      if (!resolved.ok) {
+        if (resolved.kind === 'ambiguous') {
+          return reply.view(template, {
+            pageTitle: 'Get support',
+            form,
+            choose: {
+              message: resolved.message,
+              choices: resolved.choices.map((c) => ({ text: c.label, href: searchUrl({ ...query, q: c.query }) })),
+            },
+          })
+        }
+        const suggestions =
+          resolved.kind === 'place-not-found'
+            ? resolved.suggestions.map((name) => ({ text: name, href: searchUrl({ ...query, q: name }) }))
+            : []
+        reply.code(400)
+        return reply.view(template, {
+          pageTitle: 'Get support',
+          form,
+          errors: { summary: [{ text: resolved.message, href: '#q' }], fields: { q: { text: resolved.message } } },
+          suggestions,
+        })
+      }
+
+      const origin = resolved.origin
+      const index = await cache.get()
+      const maxKm = query.distanceMiles * KM_PER_MILE
+      const hits = searchServices(index, origin, query.filters, maxKm)
+      const approximate = origin.precision !== 'postcode'
+      const wider = distanceChoicesMiles.find((d) => d > query.distanceMiles)
+      return reply.view(template, {
+        pageTitle: 'Get support',
+        form,
+        results: {
+          items: hits.map((h) => presentHit(h, approximate)),
+          count: hits.length,
+          limited: hits.length >= MAX_RESULTS,
+          anyExample: hits.some((h) => h.entry.isExample),
+          origin,
+          approximate,
+          distanceMiles: query.distanceMiles,
+          filterLabels: query.filters.map((f) => filterDefinitions[f].label),
+          widerUrl: wider === undefined ? undefined : searchUrl({ ...query, q: query.q, distanceMiles: wider }),
+          widerMiles: wider,
+          withoutFiltersUrl:
+            query.filters.length === 0 ? undefined : searchUrl({ ...query, q: query.q, filters: [] }),
+        },
+      })
+    },
+  )
+}
+
+function formContext(query: SearchQuery) {
+  return {
+    q: query.q ?? '',
+    filters: filterCodes.map((code) => ({
+      value: code,
+      text: filterDefinitions[code].label,
+      checked: query.filters.includes(code),
+    })),
+    distances: distanceChoicesMiles.map((miles) => ({
+      value: String(miles),
+      text: `${String(miles)} ${miles === 1 ? 'mile' : 'miles'} (${String(Math.round(miles * KM_PER_MILE))} km)`,
+      checked: miles === query.distanceMiles,
+    })),
+  }
 }
