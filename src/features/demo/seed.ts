@@ -9,6 +9,7 @@ import type { Db } from '../../platform/db/index.js'
 import { ensureCouncil } from '../../platform/reference.js'
 import { hashPassword } from '../auth/credentials.js'
 import { createUser } from '../users/repository.js'
+import { seedDirectoryDemo } from '../directory/demo-seed.js'
 import { seedNeedsDemo } from './needs-data.js'
 
 export const DEMO_COUNCIL = 'E09000003'
@@ -69,5 +70,7 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   })
   // The needs data (issue 3) goes in through the importer, which runs its own transaction.
   const needs = await seedNeedsDemo(db, result.scope)
-  return { loaded: result.loaded || needs.loaded, accounts: result.accounts }
+  // The example service directory (issue 4), after the transaction that made the demo provider.
+  const directory = await seedDirectoryDemo(db, result.scope)
+  return { loaded: result.loaded || needs.loaded || directory.loaded, accounts: result.accounts }
 }
