@@ -9,7 +9,7 @@
  *
  * Prints tables and writes JSON to bench/results/<timestamp>.json and bench/results/latest.json.
  *
- * Options: `--rows N` (rows in the import file), `--sections server,needs-import`.
+ * Options: `--rows N` (rows in the import file), `--sections server,needs-import,nearest,oruk-api`.
  * Settings (environment): BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL server on which a
  * throwaway database is created; default postgres://postgres@127.0.0.1:5432/test), BENCH_ENGINES
  * (pglite,postgresql), BENCH_SECTIONS (server,needs-import), BENCH_IMPORT_ROWS (1000000),
@@ -22,6 +22,8 @@ import path from 'node:path'
 import { getPage, signIn } from './client.js'
 import { type LoadSummary, measure } from './load.js'
 import { benchNeedsImport, loadNeedsDemoData, type NeedsImportResult } from './needs-import.js'
+import { formatNearestResult, runNearestBenchmark, writeNearestResult } from './nearest.js'
+import { runOrukApiBench } from './oruk-api.js'
 import { createBenchDatabase, DEFAULT_ADMIN_URL, redactUrl } from './postgres.js'
 import { type DatabaseTarget, projectRoot, type RunningServer, startServer } from './server.js'
 
@@ -82,7 +84,8 @@ const NEEDS_STATIC_NAME = 'bench-static-needs.html'
 const needsStaticPath = path.join(projectRoot, 'public', NEEDS_STATIC_NAME)
 const DEMO_ANALYST = { email: 'analyst@barnet.example', password: 'barnet-demo-2026' }
 
-type Section = 'server' | 'needs-import'
+type Section = 'server' | 'needs-import' | 'nearest' | 'oruk-api'
+const allSections: readonly Section[] = ['server', 'needs-import', 'nearest', 'oruk-api']
 
 /** `--name value` or `--name=value` from the command line. */
 function option(name: string): string | undefined {
@@ -104,10 +107,10 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
   durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
   warmupSeconds: Number(process.env.BENCH_WARMUP ?? 2),
-  sections: (option('sections') ?? process.env.BENCH_SECTIONS ?? 'server,needs-import')
+  sections: (option('sections') ?? process.env.BENCH_SECTIONS ?? allSections.join(','))
     .split(',')
     .map((s) => s.trim())
-    .filter((s): s is Section => s === 'server' || s === 'needs-import'),
+    .filter((s): s is Section => (allSections as readonly string[]).includes(s)),
   importRows: Number(option('rows') ?? process.env.BENCH_IMPORT_ROWS ?? 1_000_000),
   importTimeoutMinutes: Number(process.env.BENCH_IMPORT_TIMEOUT_MINUTES ?? 60),
 }
@@ -455,6 +458,31 @@ async function main(): Promise<number> {
     }
   }
 
+  // Issue 4: nearest service for every English LSOA (index vs brute force vs PostGIS), and the ORUK API.
+  let nearest: unknown = null
+  let orukApi: unknown = null
+  const otherErrors: string[] = []
+  if (settings.sections.includes('nearest')) {
+    log('\nNearest women-only service for every English LSOA')
+    try {
+      const result = await runNearestBenchmark(undefined, log)
+      log(formatNearestResult(result))
+      writeNearestResult(result)
+      nearest = result
+    } catch (err) {
+      otherErrors.push(`nearest: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+  if (settings.sections.includes('oruk-api')) {
+    log('\nOpen Referral UK API, /api/oruk/services with 5,000 services on PostgreSQL')
+    try {
+      orukApi = await runOrukApiBench()
+    } catch (err) {
+      otherErrors.push(`oruk-api: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+  for (const e of otherErrors) log(`\n  FAILED: ${e}`)
+
   const targets = targetsFor(results, needsImport)
   const ran = results.filter((r) => !r.skipped && !r.error)
 
@@ -600,6 +628,8 @@ async function main(): Promise<number> {
     settings: { ...settings, adminUrl: redactUrl(settings.adminUrl) },
     results,
     needsImport: needsImport ?? (needsImportError ? { error: needsImportError } : null),
+    nearest,
+    orukApi,
     targets,
     allTargetsPass: targets.length > 0 && targets.every((t) => t.pass === true),
   }
@@ -612,7 +642,7 @@ async function main(): Promise<number> {
   log(`\nResults: ${path.relative(projectRoot, file)} (and bench/results/latest.json)`)
   log(`All targets ${report.allTargetsPass ? 'pass' : 'do not all pass'}.`)
   // A failed engine run is an error; missed targets and a skipped PostgreSQL are reported, not fatal.
-  return results.some((r) => r.error) || needsImportError ? 1 : 0
+  return results.some((r) => r.error) || needsImportError || otherErrors.length > 0 ? 1 : 0
 }
 
 main()

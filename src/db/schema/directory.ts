@@ -83,10 +83,7 @@ export const directoryServiceAtLocations = pgTable(
     serviceId: uuid('service_id').notNull(),
     locationId: uuid('location_id').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    index('directory_sal_service_idx').on(t.tenantId, t.serviceId),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('directory_sal_service_idx').on(t.tenantId, t.serviceId)],
 )
 
 /** Weekly sessions. day_of_week monday..sunday; start and end 'HH:MM'. */

@@ -84,12 +84,13 @@ export const ndtmsRows = pgTable(
     /** measure -> value as published; null = not available (NULL in the file). */
     measures: jsonb('measures').$type<Record<string, number | null>>().notNull(),
     /** measures the publisher suppressed (`*` or `c`). */
-    suppressed: text('suppressed').array().notNull().default(sql`'{}'::text[]`),
+    suppressed: text('suppressed')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     rounded: boolean('rounded').notNull(),
   },
-  (t) => [
-    uniqueIndex('ndtms_rows_key_uq').on(t.tenantId, t.period, t.areaCode, t.sex, t.ageGroup, t.substanceGroup),
-  ],
+  (t) => [uniqueIndex('ndtms_rows_key_uq').on(t.tenantId, t.period, t.areaCode, t.sex, t.ageGroup, t.substanceGroup)],
 )
 
 /** Fingertips CSV rows, any indicator and area. Inequality breakdowns keep their category. */
@@ -232,9 +233,7 @@ export const localIndicators = pgTable(
     unit: text('unit').notNull().default(''),
     source: text('source').notNull(),
   },
-  (t) => [
-    uniqueIndex('local_indicators_key_uq').on(t.tenantId, t.indicator, t.areaCode, t.period, t.sex, t.ageGroup),
-  ],
+  (t) => [uniqueIndex('local_indicators_key_uq').on(t.tenantId, t.indicator, t.areaCode, t.period, t.sex, t.ageGroup)],
 )
 
 /** The commissioner's stated female share of a Persons-only prevalence estimate, with its source. */

@@ -12,6 +12,8 @@ export function registerHomeRoutes(app: FastifyInstance): void {
       pageTitle: 'Home',
       peopleCount: people.filter((p) => !p.disabledAt).length,
       isAdmin,
+      canSeeNeeds: user.roles.some((r) => r === 'commissioner' || r === 'analyst'),
+      canSeeDirectory: user.roles.some((r) => r === 'commissioner' || r === 'analyst' || r === 'provider'),
     })
   })
 }
