@@ -7,8 +7,8 @@
  */
 import type { TenantScope } from '../../../platform/tenancy.js'
 import type { AreaIndex } from './areas.js'
-import { cell, type ColumnSpec, listText, matchColumns, parseNumber, sortPeriods } from './shared.js'
-import type { KindImporter, RefuseCell } from './types.js'
+import { cell, checkHeader, type ColumnSpec, listText, parseNumber, rowRefusals, sortPeriods } from './shared.js'
+import type { KindImporter } from './types.js'
 import type { TableSpec } from './writer.js'
 
 const fingertipsTable: TableSpec = {
@@ -144,14 +144,10 @@ export function createFingertipsImporter(opts: { scope: TenantScope; areas: Area
     keyDescription: 'indicator, area code, sex, age, category type, category, time period and time period range',
 
     header(cells, problem) {
-      const matched = matchColumns(cells, spec)
-      for (const name of matched.missing) {
-        problem(name, `The column "${name}" is missing. A Fingertips data download has it.`)
-      }
-      for (const name of matched.repeated) problem(name, `Two columns mean "${name}". Keep one.`)
-      columns = matched.columns
+      const matchedColumns = checkHeader(cells, spec, problem, 'A Fingertips data download has it.')
+      columns = matchedColumns
       for (const key of Object.keys(named) as Col[]) {
-        const index = matched.columns[key]
+        const index = matchedColumns[key]
         if (index !== undefined) named[key] = cells[index]?.trim() ?? named[key]
       }
     },
@@ -159,11 +155,8 @@ export function createFingertipsImporter(opts: { scope: TenantScope; areas: Area
     row(cells, _line, refuse) {
       if (!columns) return null
       const cols = columns
-      const state = { ok: true }
-      const fail: RefuseCell = (c, v, r) => {
-        state.ok = false
-        refuse(c, v, r)
-      }
+      const state = rowRefusals(refuse)
+      const { fail } = state
       const text = (k: Col) => cell(cells, cols[k])
       const required = (k: Col, what: string): string => {
         const v = text(k)

@@ -13,12 +13,13 @@ import {
   isExampleRow,
   labelKey,
   listText,
-  matchColumns,
+  checkHeader,
+  rowRefusals,
   parseNumber,
   parseSex,
   sortPeriods,
 } from './shared.js'
-import type { KindImporter, RefuseCell } from './types.js'
+import type { KindImporter } from './types.js'
 import type { TableSpec } from './writer.js'
 
 const indicatorTable: TableSpec = {
@@ -86,22 +87,19 @@ export function createIndicatorImporter(opts: { scope: TenantScope; areas: AreaI
     keyDescription: 'indicator, area code, period, sex and age group',
 
     header(cells, problem) {
-      const matched = matchColumns(cells, indicatorTemplateSpec)
-      for (const name of matched.missing) {
-        problem(name, `The column "${name}" is missing. Use the indicator template, which has every column.`)
-      }
-      for (const name of matched.repeated) problem(name, `Two columns mean "${name}". Keep one.`)
-      columns = matched.columns
+      columns = checkHeader(
+        cells,
+        indicatorTemplateSpec,
+        problem,
+        'Use the indicator template, which has every column.',
+      )
     },
 
     row(cells, _line, refuse) {
       if (!columns) return null
       const cols = columns
-      const state = { ok: true }
-      const fail: RefuseCell = (c, v, r) => {
-        state.ok = false
-        refuse(c, v, r)
-      }
+      const state = rowRefusals(refuse)
+      const { fail } = state
       const text = (k: Col) => cell(cells, cols[k])
       const number = (k: Col, column: string, nonNegative: boolean): number | null => {
         const v = text(k)

@@ -12,12 +12,13 @@ import {
   isExampleRow,
   labelKey,
   listText,
-  matchColumns,
+  checkHeader,
+  rowRefusals,
   parseNumber,
   parseSex,
   sortPeriods,
 } from './shared.js'
-import type { KindImporter, RefuseCell } from './types.js'
+import type { KindImporter } from './types.js'
 import type { TableSpec } from './writer.js'
 
 const populationTable: TableSpec = {
@@ -89,22 +90,19 @@ export function createPopulationImporter(opts: { scope: TenantScope; areas: Area
     keyDescription: 'area code, period, sex, age group, characteristic and category',
 
     header(cells, problem) {
-      const matched = matchColumns(cells, populationTemplateSpec)
-      for (const name of matched.missing) {
-        problem(name, `The column "${name}" is missing. Use the population template, which has every column.`)
-      }
-      for (const name of matched.repeated) problem(name, `Two columns mean "${name}". Keep one.`)
-      columns = matched.columns
+      columns = checkHeader(
+        cells,
+        populationTemplateSpec,
+        problem,
+        'Use the population template, which has every column.',
+      )
     },
 
     row(cells, _line, refuse) {
       if (!columns) return null
       const cols = columns
-      const state = { ok: true }
-      const fail: RefuseCell = (c, v, r) => {
-        state.ok = false
-        refuse(c, v, r)
-      }
+      const state = rowRefusals(refuse)
+      const { fail } = state
       const text = (k: Col) => cell(cells, cols[k])
       const codeText = text('areaCode')
       const code = codeText.toUpperCase()

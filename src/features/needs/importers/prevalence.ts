@@ -18,7 +18,9 @@ import {
   headerKey,
   labelKey,
   listText,
+  checkHeader,
   matchColumns,
+  rowRefusals,
   parseNumber,
   parseSex,
   sortPeriods,
@@ -169,20 +171,17 @@ export function createPrevalenceImporter(opts: {
         return
       }
       layout = 'template'
-      const matched = matchColumns(cells, prevalenceTemplateSpec)
-      for (const name of matched.missing) {
-        problem(name, `The column "${name}" is missing. Use the prevalence template, which has every column.`)
-      }
-      for (const name of matched.repeated) problem(name, `Two columns mean "${name}". Keep one.`)
-      template = matched.columns
+      template = checkHeader(
+        cells,
+        prevalenceTemplateSpec,
+        problem,
+        'Use the prevalence template, which has every column.',
+      )
     },
 
     row(cells, _line, refuse) {
-      const state = { ok: true }
-      const fail: RefuseCell = (c, v, r) => {
-        state.ok = false
-        refuse(c, v, r)
-      }
+      const state = rowRefusals(refuse)
+      const { fail } = state
       if (layout === 'published' && published) {
         const cols = published
         const text = (k: PublishedCol) => cell(cells, cols[k])

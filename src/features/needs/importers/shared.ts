@@ -287,6 +287,39 @@ export function matchColumns<K extends string>(
   return { columns, missing, repeated }
 }
 
+/**
+ * Matches a header row against a column spec and reports each missing or repeated column through
+ * `problem`, with `whereToFind` saying where a file with every column comes from.
+ */
+export function checkHeader<K extends string>(
+  header: string[],
+  spec: Record<K, ColumnSpec>,
+  problem: (column: string, reason: string) => void,
+  whereToFind: string,
+): ColumnMap<K> {
+  const matched = matchColumns(header, spec)
+  for (const name of matched.missing) problem(name, `The column "${name}" is missing. ${whereToFind}`)
+  for (const name of matched.repeated) problem(name, `Two columns mean "${name}". Keep one.`)
+  return matched.columns
+}
+
+/** Wraps a row's refuse callback so the row knows whether anything in it was refused. */
+export function rowRefusals(refuse: (column: string, value: string, reason: string) => void): {
+  fail: (column: string, value: string, reason: string) => void
+  readonly ok: boolean
+} {
+  let ok = true
+  return {
+    fail(column, value, reason) {
+      ok = false
+      refuse(column, value, reason)
+    },
+    get ok() {
+      return ok
+    },
+  }
+}
+
 export function cell(cells: string[], index: number | undefined): string {
   if (index === undefined) return ''
   return (cells[index] ?? '').trim()
