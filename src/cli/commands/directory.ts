@@ -12,45 +12,16 @@ import { randomBytes } from 'node:crypto'
 import { open, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { eq } from 'drizzle-orm'
-import { organisations } from '../../db/schema/index.js'
 import { exportOruk, importOrukText, MAX_IMPORT_BYTES } from '../../features/directory/api/exchange.js'
 import { formatProblem } from '../../features/directory/oruk.js'
 import type { DirectoryActor } from '../../features/directory/repository.js'
-import type { Db } from '../../platform/db/index.js'
-import { scopeForCouncilCode, type TenantScope, UnknownCouncilError } from '../../platform/tenancy.js'
+import { councilScope } from '../council.js'
 import { CLI_ACTOR, CliError, type CliContext, EXIT_FAILED } from '../context.js'
 
 const FETCH_TIMEOUT_MS = 30_000
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 
 const cliActor: DirectoryActor = { userId: CLI_ACTOR.userId, label: CLI_ACTOR.label, role: 'operator' }
-
-/** The council named by --council, or the only council in the database. */
-async function councilScope(db: Db, code: string | undefined): Promise<TenantScope> {
-  if (code) {
-    try {
-      return await scopeForCouncilCode(db, code)
-    } catch (err) {
-      if (err instanceof UnknownCouncilError) throw new CliError(err.message)
-      throw err
-    }
-  }
-  const councils = await db
-    .select({ code: organisations.areaCode })
-    .from(organisations)
-    .where(eq(organisations.kind, 'council'))
-    .limit(2)
-  const only = councils.length === 1 ? councils[0]?.code : undefined
-  if (!only) {
-    throw new CliError(
-      councils.length === 0
-        ? 'No council uses WTC yet. Add one with "wtc councils add <gss>" first.'
-        : 'This database holds more than one council: name one with --council <gss>, e.g. --council E09000003.',
-    )
-  }
-  return scopeForCouncilCode(db, only)
-}
 
 const isLoopback = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]'
 

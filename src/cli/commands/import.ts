@@ -6,8 +6,6 @@
 import { statSync } from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { eq } from 'drizzle-orm'
-import { organisations } from '../../db/schema/index.js'
 import type { ImportKind } from '../../db/schema/needs.js'
 import {
   importFile,
@@ -16,8 +14,8 @@ import {
   type ImportSummary,
   MAX_REFUSALS,
 } from '../../features/needs/importers/index.js'
-import type { Db } from '../../platform/db/index.js'
-import { scopeForCouncilCode, type TenantScope, UnknownCouncilError } from '../../platform/tenancy.js'
+import type { TenantScope } from '../../platform/tenancy.js'
+import { councilScope } from '../council.js'
 import { CliError, type CliContext, EXIT_FAILED } from '../context.js'
 
 const commands: { name: string; kind: ImportKind | 'prevalence'; what: string }[] = [
@@ -31,32 +29,6 @@ const commands: { name: string; kind: ImportKind | 'prevalence'; what: string }[
   { name: 'population', kind: 'population', what: 'local population estimates in the population template' },
   { name: 'indicator', kind: 'indicator', what: 'local indicators in the indicator template' },
 ]
-
-/** The council named by --council, or the only council in the database. */
-async function councilScope(db: Db, code: string | undefined): Promise<TenantScope> {
-  if (code) {
-    try {
-      return await scopeForCouncilCode(db, code)
-    } catch (err) {
-      if (err instanceof UnknownCouncilError) throw new CliError(err.message)
-      throw err
-    }
-  }
-  const councils = await db
-    .select({ code: organisations.areaCode })
-    .from(organisations)
-    .where(eq(organisations.kind, 'council'))
-    .limit(2)
-  const only = councils.length === 1 ? councils[0]?.code : undefined
-  if (!only) {
-    throw new CliError(
-      councils.length === 0
-        ? 'No council uses WTC yet. Add one with "wtc councils add <gss>" first.'
-        : 'This database holds more than one council: name one with --council <gss>, e.g. --council E09000003.',
-    )
-  }
-  return scopeForCouncilCode(db, only)
-}
 
 export function registerImportCommands(program: Command, ctx: CliContext): void {
   const importCommand = program
