@@ -19,6 +19,9 @@ declare module 'fastify' {
   interface FastifyReply {
     view(template: string, context?: Record<string, unknown>): FastifyReply
   }
+  interface FastifyInstance {
+    renderFragment(template: string, context: Record<string, unknown>): string
+  }
 }
 
 export const SERVICE_NAME = "Women's Treatment Commissioning"
@@ -59,6 +62,8 @@ export const roleNames: Record<string, string> = {
 
 export function registerViews(app: FastifyInstance, config: Config): void {
   const env = createViewEnvironment(config)
+  // A part of a page rendered on its own (no layout, no per-request values), for pages that cache it.
+  app.decorate('renderFragment', (template: string, context: Record<string, unknown>) => env.render(template, context))
   app.decorateReply('view', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const request = this.request
     const user = request.currentUser

@@ -143,23 +143,41 @@ function priorityHref(view: AssessmentView, section: SectionView): string {
   return `/needs/priorities/new?${new URLSearchParams({ title: section.title, evidence: evidence.slice(0, 1500) }).toString()}`
 }
 
+/**
+ * The sections are most of the page (charts and tables) and depend only on the view, which is
+ * cached by council, data version and selection (service.ts); their HTML is kept beside it.
+ */
+const sectionsHtmlCache = new WeakMap<AssessmentView, string>()
+
 function renderPage(
   reply: FastifyReply,
   view: AssessmentView,
   extra: { errors?: unknown; values?: Record<string, string | undefined> },
 ): FastifyReply {
   const base = `${ASSESSMENT_PATH}?${selectionQuery(view.selection)}`
+  const query = selectionQuery(view.selection)
+  let sectionsHtml = sectionsHtmlCache.get(view)
+  if (sectionsHtml === undefined) {
+    sectionsHtml = reply.server.renderFragment(`${V}/_sections.njk`, {
+      view,
+      base,
+      query,
+      importsPath: IMPORTS_PATH,
+      priorityLinks: Object.fromEntries(view.sections.map((s) => [s.id, priorityHref(view, s)])),
+      sourcesById: Object.fromEntries(view.sources.map((s) => [s.id, s])),
+    })
+    sectionsHtmlCache.set(view, sectionsHtml)
+  }
   return reply.view(`${V}/assessment.njk`, {
     pageTitle: 'Needs assessment',
     view,
     base,
-    query: selectionQuery(view.selection),
+    query,
+    sectionsHtml,
     periodItems: view.options.periods.map((p) => ({ value: p, text: p })),
     substanceItems: view.options.substanceGroups.map((o) => ({ value: o.value, text: o.label })),
     ageItems: view.options.ageGroups.map((o) => ({ value: o.value, text: o.label })),
     importsPath: IMPORTS_PATH,
-    priorityLinks: Object.fromEntries(view.sections.map((s) => [s.id, priorityHref(view, s)])),
-    sourcesById: Object.fromEntries(view.sources.map((s) => [s.id, s])),
     values: extra.values ?? {
       period: view.selection.period,
       substance: view.selection.substanceGroup,
