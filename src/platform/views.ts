@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { formatDay } from '../lib/dates.js'
 import nunjucks from 'nunjucks'
 import type { Config } from '../config.js'
 import { navigationFor } from './navigation.js'
@@ -38,13 +39,7 @@ export function createViewEnvironment(config: Pick<Config, 'env'>): nunjucks.Env
     return date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' })
   })
   /** A calendar date ('2025-03-04') in words: 4 March 2025. */
-  env.addFilter('longDate', (d: string | null | undefined) => {
-    if (!d) return ''
-    const date = new Date(`${d.slice(0, 10)}T00:00:00Z`)
-    return Number.isNaN(date.getTime())
-      ? d
-      : date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-  })
+  env.addFilter('longDate', (d: string | null | undefined) => (d ? formatDay(d) : ''))
   env.addFilter('roleName', (r: string) => roleNames[r] ?? r)
   env.addFilter('roleList', (rs: string[]) => rs.map((r) => roleNames[r] ?? r).join(', '))
   env.addFilter('json', (v: unknown) => JSON.stringify(v))

@@ -6,7 +6,8 @@ import {
   parseInsightForm,
   parsePercent,
 } from '../../../src/features/needs/insight/forms.js'
-import { formatDay, percentText } from '../../../src/features/needs/insight/presenter.js'
+import { formatDay } from '../../../src/lib/dates.js'
+import { percentText } from '../../../src/features/needs/insight/presenter.js'
 import { markdownToHtml } from '../../../src/features/needs/uploads/markdown.js'
 import { coverageRows, importKindFor } from '../../../src/features/needs/uploads/presenter.js'
 

@@ -243,53 +243,48 @@ export function registerAnalysisRoutes(app: FastifyInstance): void {
     })
   })
 
-  app.get(`${ANALYSIS_PATH}/time`, { config: { access } }, async (request, reply) => {
-    const scope = scopeOf(request)
-    const query = parseQuery(plainQuery, request.query)
-    const { directory, base } = await load(scope)
-    const page = timePage(base, timeAnalysis(directory))
-    return respond(reply, page, {
-      format: query.format ?? 'html',
-      table: query.table,
+  // The pages that take no choices: each is one analysis of the directory shown as one page.
+  const simplePages: {
+    path: string
+    template: string
+    title: string
+    page: (base: Omit<PageBase, 'tables'>, d: Directory) => PageBase
+  }[] = [
+    {
+      path: 'time',
       template: 'time.njk',
       title: 'When women-only sessions run',
-      fileStem: 'service-map-time',
-      self: `${ANALYSIS_PATH}/time`,
-      context: {},
-    })
-  })
-
-  app.get(`${ANALYSIS_PATH}/features`, { config: { access } }, async (request, reply) => {
-    const scope = scopeOf(request)
-    const query = parseQuery(plainQuery, request.query)
-    const { directory, base } = await load(scope)
-    const page = featuresPage(base, featureAnalysis(directory))
-    return respond(reply, page, {
-      format: query.format ?? 'html',
-      table: query.table,
+      page: (b, d) => timePage(b, timeAnalysis(d)),
+    },
+    {
+      path: 'features',
       template: 'features.njk',
       title: 'Gender-responsive features by service type',
-      fileStem: 'service-map-features',
-      self: `${ANALYSIS_PATH}/features`,
-      context: {},
-    })
-  })
-
-  app.get(`${ANALYSIS_PATH}/cohorts`, { config: { access } }, async (request, reply) => {
-    const scope = scopeOf(request)
-    const query = parseQuery(plainQuery, request.query)
-    const { directory, base } = await load(scope)
-    const page = cohortsPage(base, cohortAnalysis(directory))
-    return respond(reply, page, {
-      format: query.format ?? 'html',
-      table: query.table,
+      page: (b, d) => featuresPage(b, featureAnalysis(d)),
+    },
+    {
+      path: 'cohorts',
       template: 'cohorts.njk',
       title: 'Services for each group of women',
-      fileStem: 'service-map-cohorts',
-      self: `${ANALYSIS_PATH}/cohorts`,
-      context: {},
+      page: (b, d) => cohortsPage(b, cohortAnalysis(d)),
+    },
+  ]
+  for (const simple of simplePages) {
+    app.get(`${ANALYSIS_PATH}/${simple.path}`, { config: { access } }, async (request, reply) => {
+      const scope = scopeOf(request)
+      const query = parseQuery(plainQuery, request.query)
+      const { directory, base } = await load(scope)
+      return respond(reply, simple.page(base, directory), {
+        format: query.format ?? 'html',
+        table: query.table,
+        template: simple.template,
+        title: simple.title,
+        fileStem: `service-map-${simple.path}`,
+        self: `${ANALYSIS_PATH}/${simple.path}`,
+        context: {},
+      })
     })
-  })
+  }
 
   app.get(`${ANALYSIS_PATH}/colocation`, { config: { access } }, async (request, reply) => {
     const scope = scopeOf(request)

@@ -1,4 +1,5 @@
 /** Shaping insight, priorities and assumptions for the pages. */
+import { formatDay } from '../../../lib/dates.js'
 import { cohortLabel } from './cohorts.js'
 import type { FemaleShareRow, InsightRow, PriorityRow } from './repository.js'
 
@@ -14,14 +15,6 @@ export const paths = {
   editPriority: (id: string) => `/needs/priorities/${id}/edit`,
   assumptions: '/needs/assumptions',
 } as const
-
-/** '2025-03-04' -> '4 March 2025' (GOV.UK date style). */
-export function formatDay(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
-  if (!m) return iso
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
-  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-}
 
 export const statusLabels: Record<PriorityRow['status'], string> = {
   draft: 'Draft',

@@ -52,8 +52,7 @@ async function removeUnclaimed(request: FastifyRequest): Promise<void> {
 /** A browser may send "C:\fakepath\name.csv" or a name with control characters: keep a plain file name. */
 export function cleanFileName(raw: string): string {
   const base = raw.replace(/\\/g, '/').split('/').pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200)
+  return base.replace(/\p{Cc}/gu, '').slice(0, 200)
 }
 
 const drain = (part: MultipartFile): Promise<void> =>

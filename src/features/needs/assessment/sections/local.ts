@@ -2,22 +2,11 @@
 import { insightCohorts } from '../../../../db/schema/needs.js'
 import { cohortLabel } from '../../insight/cohorts.js'
 import { textCell } from '../cells.js'
+import { formatDay } from '../../../../lib/dates.js'
 import type { AssessmentData } from '../model.js'
 import { INSIGHT_PATH, PRIORITIES_PATH } from '../notes.js'
 import type { Cell, SectionView } from '../types.js'
 import { emptySection, noData } from './common.js'
-
-const receivedFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-})
-
-function formatDate(isoDate: string): string {
-  const d = new Date(`${isoDate}T00:00:00Z`)
-  return Number.isNaN(d.getTime()) ? isoDate : receivedFormat.format(d)
-}
 
 export function buildInsight(data: AssessmentData): SectionView {
   const section = emptySection('insight')
@@ -41,7 +30,7 @@ export function buildInsight(data: AssessmentData): SectionView {
         cohort: textCell(cohort === '' ? 'No cohort given' : cohortLabel(cohort)),
         organisation: textCell(i.organisation),
         byAndFor: textCell(i.byAndFor ? 'Yes' : 'No'),
-        received: { value: i.receivedOn, display: formatDate(i.receivedOn), status: 'shown' },
+        received: { value: i.receivedOn, display: formatDay(i.receivedOn), status: 'shown' },
         summary: textCell(i.summary),
         source: i.sourceUrl ? textCell(i.sourceUrl) : { value: null, display: '', status: 'not-available' },
       })
