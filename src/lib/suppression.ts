@@ -209,6 +209,38 @@ function linearPass(groups: CountGroup[], cells: Map<string, Cell>): boolean {
   return false
 }
 
+/** The groups with a total, split into sets that share cells (union-find on the cell keys), in first-seen order. */
+function connectedGroups(groups: CountGroup[]): CountGroup[][] {
+  const parent = new Map<string, string>()
+  const find = (key: string): string => {
+    let root = key
+    for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up
+    for (let k = key, up = parent.get(k); up !== undefined && up !== root; up = parent.get(k)) {
+      parent.set(k, root)
+      k = up
+    }
+    return root
+  }
+  const withTotal = groups.filter((g) => g.total !== undefined)
+  for (const g of withTotal) {
+    const keys = [...g.parts, g.total ?? '']
+    for (const k of keys) if (!parent.has(k)) parent.set(k, k)
+    const first = find(keys[0] ?? '')
+    for (const k of keys.slice(1)) {
+      const root = find(k)
+      if (root !== first) parent.set(root, first)
+    }
+  }
+  const byRoot = new Map<string, CountGroup[]>()
+  for (const g of withTotal) {
+    const root = find(g.total ?? '')
+    const list = byRoot.get(root)
+    if (list) list.push(g)
+    else byRoot.set(root, [g])
+  }
+  return [...byRoot.values()]
+}
+
 /**
  * Primary: counts 1..threshold-1 are hidden ('<5'). Publisher-suppressed: '[c]'. null: '[x]'.
  * Secondary: in any group with a total, if exactly one of its cells (parts and total) is hidden,
@@ -233,11 +265,16 @@ export function discloseCounts(
       order,
     })
   })
-  // Each pass hides at least one more cell or stops, so this ends after at most cells.length passes.
-  for (;;) {
-    if (singleHiddenPass(groups, byKey)) continue
-    if (linearPass(groups, byKey)) continue
-    break
+  // Groups that share no cell cannot give each other's cells away, so each connected set of groups
+  // is settled on its own: the result is the same as settling them all together, and the work
+  // grows with the size of the largest table instead of with the square of all of them (issue 10).
+  for (const component of connectedGroups(groups)) {
+    // Each pass hides at least one more cell or stops, so this ends after at most cells.length passes.
+    for (;;) {
+      if (singleHiddenPass(component, byKey)) continue
+      if (linearPass(component, byKey)) continue
+      break
+    }
   }
   const result = new Map<string, DisclosedCount>()
   for (const [key, cell] of byKey) result.set(key, cell.out)

@@ -3,8 +3,9 @@
  * group, age band). The page, the CSV and JSON downloads, the Word report and `wtc needs report`
  * all read this one structure, so every figure is worked out and suppressed once, here.
  */
-import { sql } from 'drizzle-orm'
-import { type DbOrTx, queryRows } from '../../../platform/db/index.js'
+import { councilDataVersion, VersionedCache } from '../../../platform/cache.js'
+import type { DbOrTx } from '../../../platform/db/index.js'
+import { TimeSlicer } from '../../../lib/time-slice.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { type AssessmentData, ageGroups, ageValues, NdtmsCube, substanceGroups, substanceValues } from './model.js'
 import {
@@ -38,25 +39,16 @@ export class AssessmentSelectionError extends Error {
 
 /**
  * Everything the assessment reads changes only through imports, insight, priorities and stated
- * female shares, so one cheap query gives a version of the council's data; views are cached by
- * council, version and selection (the page is read far more often than data change). A cached view
- * is shared between requests and must be treated as read-only.
+ * female shares, each of which raises the council's needs data version in its own transaction
+ * (platform/cache.ts); views are cached by council, version and selection (the page is read far
+ * more often than data change), so no process shows a view older than the last committed change.
+ * A cached view is shared between requests and must be treated as read-only.
  */
 export async function assessmentDataVersion(db: DbOrTx, scope: TenantScope): Promise<string> {
-  const rows = await queryRows<{ v: string }>(
-    db,
-    sql`SELECT concat_ws('|',
-      (SELECT count(*) || ':' || coalesce(max(imported_at)::text, '') FROM data_imports WHERE tenant_id = ${scope.tenantId}),
-      (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM insights WHERE tenant_id = ${scope.tenantId}),
-      (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM priorities WHERE tenant_id = ${scope.tenantId}),
-      (SELECT count(*) || ':' || coalesce(max(set_at)::text, '') || ':' || coalesce(sum(share)::text, '') FROM female_share_assumptions WHERE tenant_id = ${scope.tenantId})
-    ) AS v`,
-  )
-  return rows[0]?.v ?? ''
+  return councilDataVersion(db, scope.tenantId, 'needs')
 }
 
-const CACHE_LIMIT = 64
-const viewCache = new Map<string, Promise<AssessmentView>>()
+const viewCache = new VersionedCache<AssessmentView>(64)
 
 export async function buildAssessment(
   db: DbOrTx,
@@ -64,29 +56,11 @@ export async function buildAssessment(
   selection: Partial<AssessmentSelection>,
 ): Promise<AssessmentView> {
   const version = await assessmentDataVersion(db, scope)
-  const key = [
-    scope.tenantId,
-    version,
-    selection.period ?? '',
-    selection.substanceGroup ?? '',
-    selection.ageGroup ?? '',
-  ].join('#')
-  const cached = viewCache.get(key)
-  if (cached) {
-    viewCache.delete(key)
-    viewCache.set(key, cached)
-    return cached
-  }
-  const pending = buildAssessmentUncached(db, scope, selection)
-  viewCache.set(key, pending)
-  while (viewCache.size > CACHE_LIMIT) {
-    const oldest = viewCache.keys().next().value
-    if (oldest === undefined) break
-    viewCache.delete(oldest)
-  }
+  const key = [scope.tenantId, selection.period ?? '', selection.substanceGroup ?? '', selection.ageGroup ?? ''].join(
+    '#',
+  )
   // A failed build (a selection the data does not have, a database error) is not kept.
-  pending.catch(() => viewCache.delete(key))
-  return pending
+  return viewCache.get(db, key, version, () => buildAssessmentUncached(db, scope, selection))
 }
 
 async function buildAssessmentUncached(
@@ -108,10 +82,9 @@ async function buildAssessmentUncached(
     ])
 
   const ndtms = new NdtmsCube(ndtmsRows, scope.areaCode)
-  const resolved = resolveSelection(ndtms.periods, selection)
-  const data: AssessmentData = {
+  return buildAssessmentFromData({
     scope,
-    selection: resolved,
+    selection: resolveSelection(ndtms.periods, selection),
     ndtms,
     fingertips,
     prevalence,
@@ -121,19 +94,34 @@ async function buildAssessmentUncached(
     insights,
     priorities,
     imports,
-  }
+  })
+}
 
-  const sections = [
-    buildAccess(data),
-    buildUnmetNeed(data),
-    buildReferrals(data),
-    buildExits(data),
-    buildSafeguarding(data),
-    buildRepresentation(data),
-    buildHarm(data),
-    buildInsight(data),
-    buildPriorities(data),
-  ]
+/**
+ * The view from loaded data. Sections are built one after another with one TimeSlicer, so that a
+ * council with very many rows gives way to other requests every few milliseconds (issue 10).
+ */
+export async function buildAssessmentFromData(
+  data: AssessmentData,
+  slicer = new TimeSlicer(),
+): Promise<AssessmentView> {
+  const { scope, ndtms, imports } = data
+  const resolved = data.selection
+  const sections = []
+  for (const build of [
+    buildAccess,
+    (d: AssessmentData) => buildUnmetNeed(d, slicer),
+    buildReferrals,
+    buildExits,
+    buildSafeguarding,
+    buildRepresentation,
+    (d: AssessmentData) => buildHarm(d, slicer),
+    buildInsight,
+    buildPriorities,
+  ]) {
+    sections.push(await build(data))
+    if (slicer.due()) await slicer.pause()
+  }
 
   const used = new Set(sections.flatMap((s) => s.sourceIds))
   const sources: SourceRef[] = imports

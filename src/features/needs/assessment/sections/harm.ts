@@ -5,6 +5,7 @@
  */
 import { wilsonInterval } from '../../../../lib/stats.js'
 import type { CountInput, DisclosedCount } from '../../../../lib/suppression.js'
+import { TimeSlicer } from '../../../../lib/time-slice.js'
 import { countCell, disclose, hiddenCell, percentCell, textCell } from '../cells.js'
 import { UNMET_NEED_INDICATORS } from '../definitions.js'
 import { type AssessmentData, comparePeriods, type Sex, sexCode } from '../model.js'
@@ -26,6 +27,29 @@ const sexes = [
   { sex: 'Persons', key: 'all', label: 'All people' },
 ] as const
 
+/**
+ * Rows grouped by a key in one pass, keeping the rows' order within each group (the builders
+ * below look at each row a bounded number of times: filtering all rows once per indicator made a
+ * file with many indicators take minutes, issue 10).
+ */
+async function groupRows<T, K>(
+  rows: readonly T[],
+  keyOf: (row: T) => K | null,
+  slicer: TimeSlicer,
+): Promise<Map<K, T[]>> {
+  const groups = new Map<K, T[]>()
+  for (const row of rows) {
+    const key = keyOf(row)
+    if (key !== null) {
+      const list = groups.get(key)
+      if (list) list.push(row)
+      else groups.set(key, [row])
+    }
+    if (slicer.due()) await slicer.pause()
+  }
+  return groups
+}
+
 /** A value shown only if the count it rests on may be shown (or there is no count). */
 function guardedValue(value: number | null, count: DisclosedCount | null, make: (v: number) => Cell): Cell {
   if (count && (count.status === 'primary' || count.status === 'secondary' || count.status === 'publisher')) {
@@ -34,10 +58,13 @@ function guardedValue(value: number | null, count: DisclosedCount | null, make: 
   return value === null ? hiddenCell('[x]', 'not-available') : make(value)
 }
 
+/** The latest period of the rows (by `sortable` first when given, then by the period), as a stable sort's last. */
 function latestPeriod<T extends { period: string }>(rows: T[], sortable?: (r: T) => number | null): string | undefined {
-  return [...rows]
-    .sort((a, b) => (sortable ? (sortable(a) ?? 0) - (sortable(b) ?? 0) : 0) || comparePeriods(a.period, b.period))
-    .at(-1)?.period
+  const order = (a: T, b: T) =>
+    (sortable ? (sortable(a) ?? 0) - (sortable(b) ?? 0) : 0) || comparePeriods(a.period, b.period)
+  let latest: T | undefined
+  for (const r of rows) if (latest === undefined || order(r, latest) >= 0) latest = r
+  return latest?.period
 }
 
 function valueColumns(prefix: string, key: string, withCount: boolean): Column[] {
@@ -49,15 +76,31 @@ function valueColumns(prefix: string, key: string, withCount: boolean): Column[]
   ]
 }
 
-export function buildHarm(data: AssessmentData): SectionView {
+export async function buildHarm(data: AssessmentData, slicer = new TimeSlicer()): Promise<SectionView> {
   const section = emptySection('harm')
   section.insights = relatedInsight(data, 'harm')
   const council = data.scope.areaCode
-  const fingertips = data.fingertips.filter(
-    (f) => f.areaCode === council && f.categoryType === '' && !UNMET_NEED_INDICATORS.has(f.indicatorId),
+  const sourceIds = new Set<string>()
+  const fingertips = await groupRows(
+    data.fingertips,
+    (f) => {
+      if (f.areaCode !== council || f.categoryType !== '') return null
+      const id = f.indicatorId
+      if (UNMET_NEED_INDICATORS.has(id)) return null
+      sourceIds.add(f.importId)
+      return id
+    },
+    slicer,
   )
-  const local = data.localIndicators
-  if (fingertips.length === 0 && local.length === 0) {
+  const local = await groupRows(
+    data.localIndicators,
+    (l) => {
+      sourceIds.add(l.importId)
+      return l.indicator
+    },
+    slicer,
+  )
+  if (fingertips.size === 0 && local.size === 0) {
     return {
       ...noData(
         section,
@@ -66,19 +109,15 @@ export function buildHarm(data: AssessmentData): SectionView {
       actions: [{ href: TEMPLATES_PATH, text: 'Get the indicator template' }],
     }
   }
-  const sourceIds = new Set<string>()
-  if (fingertips.length > 0) {
-    const t = fingertipsTable(fingertips, section)
-    section.tables.push(t)
-    for (const f of fingertips) sourceIds.add(f.importId)
+  if (fingertips.size > 0) {
+    section.tables.push(await fingertipsTable(fingertips, section, slicer))
   } else {
     section.notes.push(
       `Harm indicators from Fingertips, split by sex, can be imported on the imports page (${IMPORTS_PATH}).`,
     )
   }
-  if (local.length > 0) {
-    section.tables.push(localTable(local, section))
-    for (const l of local) sourceIds.add(l.importId)
+  if (local.size > 0) {
+    section.tables.push(await localTable(local, section, slicer))
   } else {
     section.actions = [{ href: TEMPLATES_PATH, text: 'Add local indicators with the indicator template' }]
   }
@@ -106,12 +145,21 @@ function compareSexes(
   return `${name} (${period}): no significant difference between women (${valueFormat.format(women.value)}) and men (${valueFormat.format(men.value)}).`
 }
 
-function fingertipsTable(rows: FingertipsRecord[], section: SectionView): TableView {
-  const ids = [...new Set(rows.map((r) => r.indicatorId))].sort((a, b) => a - b)
-  const inputs: CountInput[] = []
-  const picked: { id: number; name: string; period: string; bySex: Map<Sex, FingertipsRecord> }[] = []
+/**
+ * One table row per indicator. Each indicator's counts are disclosed on their own (no count of
+ * one indicator adds up with another's), which lets the work give way between indicators.
+ */
+async function fingertipsTable(
+  byIndicator: Map<number, FingertipsRecord[]>,
+  section: SectionView,
+  slicer: TimeSlicer,
+): Promise<TableView> {
+  const ids = [...byIndicator.keys()].sort((a, b) => a - b)
+  const tableRows: Record<string, Cell>[] = []
   for (const id of ids) {
-    const own = rows.filter((r) => r.indicatorId === id)
+    if (slicer.due()) await slicer.pause()
+    const own = byIndicator.get(id) ?? []
+    const inputs: CountInput[] = []
     const period = latestPeriod(own, (r) => r.periodSortable)
     if (!period) continue
     const inPeriod = own.filter((r) => r.period === period)
@@ -128,10 +176,8 @@ function fingertipsTable(rows: FingertipsRecord[], section: SectionView): TableV
         count: r?.count === null || r?.count === undefined ? null : Math.round(r.count),
       })
     }
-    picked.push({ id, name: inPeriod[0]?.indicatorName ?? String(id), period, bySex })
-  }
-  const get = disclose(inputs)
-  const tableRows = picked.map((p) => {
+    const p = { id, name: inPeriod[0]?.indicatorName ?? String(id), period, bySex }
+    const get = disclose(inputs)
     const cells: Record<string, Cell> = {
       indicator: textCell(`${p.name} (${String(p.id)})`),
       period: textCell(p.period),
@@ -159,8 +205,8 @@ function fingertipsTable(rows: FingertipsRecord[], section: SectionView): TableV
       if (sentence) section.findings.push(sentence)
     }
     cells.compared = textCell(women?.comparedToEngland ?? '')
-    return cells
-  })
+    tableRows.push(cells)
+  }
   return {
     id: 'harm-fingertips',
     caption: 'Harm indicators from Fingertips, women, men and all people, latest year',
@@ -183,12 +229,17 @@ function humanise(slug: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-function localTable(rows: LocalIndicatorRecord[], section: SectionView): TableView {
-  const names = [...new Set(rows.map((r) => r.indicator))].sort()
-  const inputs: CountInput[] = []
-  const picked: { name: string; period: string; unit: string; bySex: Map<Sex, LocalIndicatorRecord> }[] = []
+async function localTable(
+  byName: Map<string, LocalIndicatorRecord[]>,
+  section: SectionView,
+  slicer: TimeSlicer,
+): Promise<TableView> {
+  const names = [...byName.keys()].sort()
+  const tableRows: Record<string, Cell>[] = []
   for (const name of names) {
-    const own = rows.filter((r) => r.indicator === name)
+    if (slicer.due()) await slicer.pause()
+    const own = byName.get(name) ?? []
+    const inputs: CountInput[] = []
     const period = latestPeriod(own)
     if (!period) continue
     const bySex = new Map<Sex, LocalIndicatorRecord>()
@@ -201,16 +252,10 @@ function localTable(rows: LocalIndicatorRecord[], section: SectionView): TableVi
       inputs.push({ key: `${name}:${s.sex}:count`, count: r?.count ?? null })
       inputs.push({ key: `${name}:${s.sex}:denominator`, count: r?.denominator ?? null })
     }
-    picked.push({ name, period, unit: [...bySex.values()][0]?.unit ?? '', bySex })
-  }
-  const get = disclose(
-    inputs,
-    picked.map((p) => ({
-      total: `${p.name}:Persons:count`,
-      parts: [`${p.name}:F:count`, `${p.name}:M:count`],
-    })),
-  )
-  const tableRows = picked.map((p) => {
+    const p = { name, period, unit: [...bySex.values()][0]?.unit ?? '', bySex }
+    const get = disclose(inputs, [
+      { total: `${p.name}:Persons:count`, parts: [`${p.name}:F:count`, `${p.name}:M:count`] },
+    ])
     const cells: Record<string, Cell> = {
       indicator: textCell(humanise(p.name)),
       period: textCell(p.period),
@@ -253,8 +298,8 @@ function localTable(rows: LocalIndicatorRecord[], section: SectionView): TableVi
     }
     const sentence = compareSexes(humanise(p.name), p.period, interval.F, interval.M)
     if (sentence) section.findings.push(sentence)
-    return cells
-  })
+    tableRows.push(cells)
+  }
   return {
     id: 'harm-local',
     caption: 'Local indicators, women, men and all people, latest year',

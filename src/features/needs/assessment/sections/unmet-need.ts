@@ -8,6 +8,7 @@
 import { barChart } from '../../../../lib/charts.js'
 import { type Interval, unmetNeed } from '../../../../lib/stats.js'
 import { type CountInput, discloseCounts, formatPercent } from '../../../../lib/suppression.js'
+import { filterSliced, TimeSlicer } from '../../../../lib/time-slice.js'
 import { countCell, disclose, hiddenCell, percentCell, round6, textCell } from '../cells.js'
 import { inTreatmentFor, type NeedKind, needKinds, pickPrevalence } from '../definitions.js'
 import { type AssessmentData, comparePeriods, sexCode } from '../model.js'
@@ -42,12 +43,14 @@ function estimateCell(value: number, modelled: boolean): Cell {
 
 const naCell = (): Cell => hiddenCell('[x]', 'not-available')
 
-export function buildUnmetNeed(data: AssessmentData): SectionView {
+export async function buildUnmetNeed(data: AssessmentData, slicer = new TimeSlicer()): Promise<SectionView> {
   const section = emptySection('unmet-need')
   section.insights = relatedInsight(data, 'unmet-need')
   const period = data.selection.period
-  const published = data.fingertips.filter(
+  const published = await filterSliced(
+    data.fingertips,
     (f) => (f.indicatorId === 93532 || f.indicatorId === 93517) && f.categoryType === '',
+    slicer,
   )
   const hasPrevalence = data.prevalence.length > 0
   if (!hasPrevalence && published.length === 0) {
