@@ -31,9 +31,9 @@ describe('file-level refusals', () => {
       'The file has a header row but no rows of data.',
     ],
     [
-      'a row with too few columns',
-      'ReportingPeriod,Area,sex,age_group,drug_group,intreatment_allintx\n2021/22,Barnet,F,Total,Total,5\n2021/22,Barnet,M\n',
-      'Row 3 has 3 columns, but the header has 6. Every row must have the same columns as the header.',
+      'a row with more columns than the header',
+      'ReportingPeriod,Area,sex,age_group,drug_group,intreatment_allintx\n2021/22,Barnet,F,Total,Total,5\n2021/22,Barnet,M,Total,Total,5,5\n',
+      'Row 3 has 7 columns, but the header has 6. A row may not have more columns than the header.',
     ],
     [
       'a quote that is never closed',

@@ -7,7 +7,16 @@
  */
 import type { TenantScope } from '../../../platform/tenancy.js'
 import type { AreaIndex } from './areas.js'
-import { cell, checkHeader, type ColumnSpec, listText, parseNumber, rowRefusals, sortPeriods } from './shared.js'
+import {
+  cell,
+  checkHeader,
+  type ColumnSpec,
+  listText,
+  parseNumber,
+  requiredPositions,
+  rowRefusals,
+  sortPeriods,
+} from './shared.js'
 import type { KindImporter } from './types.js'
 import type { TableSpec } from './writer.js'
 
@@ -137,6 +146,7 @@ export function createFingertipsImporter(opts: { scope: TenantScope; areas: Area
   const areaCodes = new Set<string>()
   let councilRows = 0
   let inequalityRows = 0
+  let required: number[] = []
 
   return {
     table: fingertipsTable,
@@ -146,11 +156,14 @@ export function createFingertipsImporter(opts: { scope: TenantScope; areas: Area
     header(cells, problem) {
       const matchedColumns = checkHeader(cells, spec, problem, 'A Fingertips data download has it.')
       columns = matchedColumns
+      required = requiredPositions(spec, matchedColumns)
       for (const key of Object.keys(named) as Col[]) {
         const index = matchedColumns[key]
         if (index !== undefined) named[key] = cells[index]?.trim() ?? named[key]
       }
     },
+
+    requiredColumns: () => required,
 
     row(cells, _line, refuse) {
       if (!columns) return null

@@ -24,7 +24,7 @@ import { createFingertipsImporter } from './fingertips.js'
 import { createIndicatorImporter } from './indicator.js'
 import { createPopulationImporter } from './population.js'
 import { createPrevalenceImporter } from './prevalence.js'
-import { CsvStructureError, openCsv, plural } from './shared.js'
+import { CsvStructureError, openCsv, plural, RowShape } from './shared.js'
 import { type ImportKind, ImportRefusedError, type ImportSummary, type KindImporter, Refusals } from './types.js'
 import { createViewItImporter } from './viewit.js'
 import {
@@ -269,6 +269,7 @@ export async function importFile(
       }
 
       let headerSeen = false
+      const shape = new RowShape()
       try {
         reading: for await (const chunk of reader.records) {
           for (const record of chunk) {
@@ -278,21 +279,28 @@ export async function importFile(
                 refusals.file(1, column, '', reason)
               })
               if (refusals.any()) break reading
+              shape.setHeader(record.cells, importer.requiredColumns())
               continue
             }
             if (record.cells.every((c) => c.trim() === '')) continue
             summary.rowsRead++
-            const values = importer.row(record.cells, record.line, (column, value, reason) => {
+            const cells = shape.check(record.cells, record.line, (column, value, reason) => {
+              refusals.add(record.line, column, value, reason)
+            })
+            if (!cells) continue
+            const values = importer.row(cells, record.line, (column, value, reason) => {
               refusals.add(record.line, column, value, reason)
             })
             if (values === 'skip' || values === null) continue
-            if (await repeated(values)) {
-              refusals.add(record.line, '', '', repeatReason)
-              continue
-            }
-            if (!refusals.any()) {
-              batch.push(values)
-              if (batch.length >= importer.batchSize) await flush()
+            for (const one of Array.isArray(values) ? values : [values]) {
+              if (await repeated(one)) {
+                refusals.add(record.line, '', '', repeatReason)
+                break
+              }
+              if (!refusals.any()) {
+                batch.push(one)
+                if (batch.length >= importer.batchSize) await flush()
+              }
             }
           }
           progress(
@@ -317,7 +325,7 @@ export async function importFile(
 
       const end = importer.finish(summary.rowsRead)
       for (const problem of end.problems) refusals.file(0, '', '', problem)
-      summary.warnings = end.warnings
+      summary.warnings = [...reader.warnings, ...shape.warnings(), ...end.warnings]
       summary.coverage = end.coverage
       if (refusals.any()) throw refused()
 

@@ -14,6 +14,7 @@ import {
   labelKey,
   listText,
   checkHeader,
+  requiredPositions,
   rowRefusals,
   parseNumber,
   parseSex,
@@ -94,6 +95,8 @@ export function createIndicatorImporter(opts: { scope: TenantScope; areas: AreaI
         'Use the indicator template, which has every column.',
       )
     },
+
+    requiredColumns: () => (columns ? requiredPositions(indicatorTemplateSpec, columns) : []),
 
     row(cells, _line, refuse) {
       if (!columns) return null

@@ -20,6 +20,7 @@ import {
   listText,
   checkHeader,
   matchColumns,
+  requiredPositions,
   rowRefusals,
   parseNumber,
   parseSex,
@@ -177,6 +178,12 @@ export function createPrevalenceImporter(opts: {
         problem,
         'Use the prevalence template, which has every column.',
       )
+    },
+
+    requiredColumns() {
+      if (layout === 'published' && published) return requiredPositions(publishedSpec, published)
+      if (template) return requiredPositions(prevalenceTemplateSpec, template)
+      return []
     },
 
     row(cells, _line, refuse) {

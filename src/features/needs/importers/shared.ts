@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { StringDecoder } from 'node:string_decoder'
+import { isUtf8 } from 'node:buffer'
 
 /** A record longer than this (characters) is not a row of a statistics file: stop reading. */
 export const MAX_RECORD_SIZE = 1_000_000
@@ -34,33 +34,52 @@ export interface CsvReader {
   /** Bytes of the file read so far, and its size. */
   readonly bytesRead: number
   readonly size: number
+  /** How the text was read, when it was not plain UTF-8 (complete after the last record). */
+  readonly warnings: string[]
   /** Stops reading (closes the file). */
   close(): void
 }
 
 const QUOTE = 34
 const COMMA = 44
+const TAB = 9
 const LF = 10
 const CR = 13
 
 /**
- * A strict RFC 4180 CSV reader (comma, double quotes, CRLF or LF, UTF-8 with or without a byte
- * order mark). It is written here rather than taken from csv-parse because csv-parse reads about
- * 12 MB a second and a million-row Fingertips file is 350 MB; this reads several times faster.
- * Strict like csv-parse with relax_column_count false: every record must have as many cells as
- * the first, a quote may only open a cell and must be closed, and a record longer than
+ * A strict RFC 4180 CSV reader (comma, or tab for Excel "Unicode text", double quotes, CRLF or LF).
+ * It is written here rather than taken from csv-parse because csv-parse reads about 12 MB a second
+ * and a million-row Fingertips file is 350 MB; this reads several times faster. Strict like
+ * csv-parse with relax_column_count_less: no record may have more cells than the first (the
+ * header), a quote may only open a cell and must be closed, and a record longer than
  * MAX_RECORD_SIZE stops the read, so a large file that is not CSV fails within the first megabyte.
- * Blank lines are skipped.
+ * A record with fewer cells than the header is passed on as it is: publishers leave trailing
+ * optional columns out of their rows, and the import engine decides (by the columns it needs)
+ * whether such a row can be read. Blank lines are skipped.
  */
 export class CsvParser {
   private carry = ''
   private line = 1
   private expected = -1
   private bomChecked = false
+  private delimiter = COMMA
+
+  /** Reads tab-separated text instead of commas (call before the first push). */
+  useTabs(): void {
+    this.delimiter = TAB
+  }
+
+  /** The file line that the next unread character is on (for messages about the text itself). */
+  pendingLine(): number {
+    let n = 0
+    for (let i = this.carry.indexOf('\n'); i !== -1; i = this.carry.indexOf('\n', i + 1)) n++
+    return this.line + n
+  }
 
   /** Parses as many whole records as `text` (after what was carried over) holds. */
   push(text: string, final: boolean): CsvRecord[] {
     let buf = this.carry + text
+    const SEP = this.delimiter
     if (!this.bomChecked && buf.length > 0) {
       if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1)
       this.bomChecked = true
@@ -112,7 +131,7 @@ export class CsvParser {
             break
           }
           const c = buf.charCodeAt(i)
-          if (c === COMMA) {
+          if (c === SEP) {
             i++
             continue
           }
@@ -129,7 +148,7 @@ export class CsvParser {
         let j = i
         while (j < n) {
           const c = buf.charCodeAt(j)
-          if (c === COMMA || c === LF || c === CR) break
+          if (c === SEP || c === LF || c === CR) break
           if (c === QUOTE) {
             throw new CsvStructureError(
               `Row ${String(recordLine + newlines)} has a quote inside a value that does not start with one. Quote the whole value and double the quote inside it.`,
@@ -145,7 +164,7 @@ export class CsvParser {
           complete = true
           break
         }
-        if (buf.charCodeAt(i) === COMMA) {
+        if (buf.charCodeAt(i) === SEP) {
           i++
           continue
         }
@@ -186,9 +205,9 @@ export class CsvParser {
           )
         }
         this.expected = cells.length
-      } else if (cells.length !== this.expected) {
+      } else if (cells.length > this.expected) {
         throw new CsvStructureError(
-          `Row ${String(endLine)} has ${String(cells.length)} column${cells.length === 1 ? '' : 's'}, but the header has ${String(this.expected)}. Every row must have the same columns as the header.`,
+          `Row ${String(endLine)} has ${String(cells.length)} columns, but the header has ${String(this.expected)}. A row may not have more columns than the header.`,
           endLine,
         )
       }
@@ -206,22 +225,189 @@ export class CsvParser {
   }
 }
 
-/** Opens `filePath` for streaming. Records come in chunks; a structural problem throws CsvStructureError. */
+/** What a chunk of bytes decoded to. */
+interface Decoded {
+  text: string
+  /** Set on the chunk where the file turned out not to be UTF-8: the rest, read as Windows-1252. */
+  fallback?: string
+  /** Set when bytes that are not UTF-8 follow text that was valid UTF-8 with accented letters. */
+  mixed?: boolean
+}
+
+const EMPTY = Buffer.alloc(0)
+const NON_ASCII = /[^\u0000-\u007f]/
+
+/** How many bytes at the end of `buf` begin a UTF-8 sequence that the next chunk may complete. */
+function incompleteUtf8Tail(buf: Buffer): number {
+  const n = buf.length
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = buf[n - back] ?? 0
+    if (b < 0x80) return 0
+    if (b >= 0xc0) {
+      const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2
+      return back < needed ? back : 0
+    }
+  }
+  return 0
+}
+
+/** The offset of the first byte that is not part of a valid UTF-8 sequence (buf.length if none). */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  const n = buf.length
+  let i = 0
+  while (i < n) {
+    const b = buf[i] ?? 0
+    if (b < 0x80) {
+      i++
+      continue
+    }
+    let need: number
+    let min = 0x80
+    let max = 0xbf
+    if (b >= 0xc2 && b <= 0xdf) need = 1
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2
+      if (b === 0xe0) min = 0xa0
+      if (b === 0xed) max = 0x9f
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3
+      if (b === 0xf0) min = 0x90
+      if (b === 0xf4) max = 0x8f
+    } else return i
+    if (i + need >= n) return i
+    const second = buf[i + 1] ?? 0
+    if (second < min || second > max) return i
+    for (let k = 2; k <= need; k++) {
+      const c = buf[i + k] ?? 0
+      if (c < 0x80 || c > 0xbf) return i
+    }
+    i += need + 1
+  }
+  return n
+}
+
+/**
+ * Turns the file's bytes into text. UTF-8 (with or without a byte order mark) is expected. A file
+ * that starts with a UTF-16 byte order mark (Excel's "Unicode text") is read as UTF-16. A file
+ * that is not valid UTF-8 is, from its first bad byte, read as Windows-1252 (what Excel's plain
+ * "CSV (Comma delimited)" writes on English Windows, and a superset of ISO-8859-1's letters), and
+ * the reader warns; this is exact as long as nothing before that byte was outside ASCII, which is
+ * checked: text that was valid UTF-8 with accented letters followed by bytes that are not is a
+ * mixed file and is refused. Null bytes without a UTF-16 mark mean a file that is not text.
+ */
+export class InputDecoder {
+  private mode: 'start' | 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be' = 'start'
+  private carry: Buffer = EMPTY
+  private nonAscii = false
+  private utf16: TextDecoder | undefined
+  private readonly cp1252 = new TextDecoder('windows-1252')
+
+  get encoding(): string {
+    return this.mode === 'start' ? 'utf-8' : this.mode
+  }
+
+  decode(chunk: Buffer, final: boolean): Decoded {
+    let buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk
+    this.carry = EMPTY
+    if (this.mode === 'start') {
+      if (buf.length < 3 && !final) {
+        this.carry = Buffer.from(buf)
+        return { text: '' }
+      }
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        buf = buf.subarray(3)
+        this.mode = 'utf-8'
+      } else if (buf[0] === 0xff && buf[1] === 0xfe) {
+        this.mode = 'utf-16le'
+        this.utf16 = new TextDecoder('utf-16le')
+        buf = buf.subarray(2)
+      } else if (buf[0] === 0xfe && buf[1] === 0xff) {
+        this.mode = 'utf-16be'
+        this.utf16 = new TextDecoder('utf-16be')
+        buf = buf.subarray(2)
+      } else {
+        const nul = buf.subarray(0, 4096).indexOf(0)
+        if (nul !== -1) {
+          throw new CsvStructureError(
+            'The file holds null bytes, so it is not CSV text: it may be a spreadsheet (.xlsx), or Unicode text saved without its byte order mark. Save it from your spreadsheet as "CSV UTF-8 (Comma delimited)".',
+            1,
+          )
+        }
+        this.mode = 'utf-8'
+      }
+    }
+    if (this.utf16) return { text: this.utf16.decode(buf, { stream: !final }) }
+    if (this.mode === 'windows-1252') return { text: this.cp1252.decode(buf) }
+    const end = final ? buf.length : buf.length - incompleteUtf8Tail(buf)
+    const body = end === buf.length ? buf : buf.subarray(0, end)
+    if (end < buf.length) this.carry = Buffer.from(buf.subarray(end))
+    if (isUtf8(body)) {
+      const text = body.toString('utf8')
+      if (!this.nonAscii && NON_ASCII.test(text)) this.nonAscii = true
+      return { text }
+    }
+    const bad = firstInvalidUtf8(body)
+    const text = body.subarray(0, bad).toString('utf8')
+    if (!this.nonAscii && NON_ASCII.test(text)) this.nonAscii = true
+    if (this.nonAscii) return { text, mixed: true }
+    this.mode = 'windows-1252'
+    const rest = this.carry.length > 0 ? Buffer.concat([body.subarray(bad), this.carry]) : body.subarray(bad)
+    this.carry = EMPTY
+    return { text, fallback: this.cp1252.decode(rest) }
+  }
+}
+
+/**
+ * Opens `filePath` for streaming. Records come in chunks; a structural problem throws
+ * CsvStructureError. `warnings` says how the text was read when it was not plain UTF-8 (complete
+ * once the records have been read).
+ */
 export async function openCsv(filePath: string): Promise<CsvReader> {
   const { size } = await stat(filePath)
   const stream = createReadStream(filePath, { highWaterMark: 1024 * 1024 })
   let bytesRead = 0
+  const warnings: string[] = []
 
   async function* records(): AsyncGenerator<CsvRecord[]> {
     const parser = new CsvParser()
-    const decoder = new StringDecoder('utf8')
+    const decoder = new InputDecoder()
+    let first = true
+    const read = (chunk: Buffer, final: boolean): CsvRecord[] => {
+      const decoded = decoder.decode(chunk, final)
+      if (first && (decoded.text !== '' || final)) {
+        first = false
+        if (decoder.encoding.startsWith('utf-16')) {
+          const firstLine = decoded.text.slice(0, decoded.text.indexOf('\n') >>> 0)
+          const tabs = firstLine.split('\t').length
+          if (tabs > firstLine.split(',').length) parser.useTabs()
+          warnings.push(
+            `The file is ${decoder.encoding.toUpperCase()} text${tabs > 1 ? ' separated by tabs' : ''} (what Excel saves as "Unicode text"); it was read as such.`,
+          )
+        }
+      }
+      const out = parser.push(decoded.text, final && decoded.fallback === undefined)
+      if (decoded.mixed) {
+        throw new CsvStructureError(
+          `Row ${String(parser.pendingLine())} has characters that are not UTF-8, but earlier rows are UTF-8: the file mixes two text encodings. Save it again from your spreadsheet as "CSV UTF-8 (Comma delimited)".`,
+          parser.pendingLine(),
+        )
+      }
+      if (decoded.fallback !== undefined) {
+        const line = parser.pendingLine()
+        warnings.push(
+          `The file is not UTF-8 (the first character that is not is on row ${String(line)}). It was read as Windows-1252, the encoding of Excel's "CSV (Comma delimited)", which also covers ISO-8859-1: check that accented letters (such as é in Café) look right, and save as "CSV UTF-8" next time.`,
+        )
+        out.push(...parser.push(decoded.fallback, final))
+      }
+      return out
+    }
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         bytesRead += chunk.length
-        const batch = parser.push(decoder.write(chunk), false)
+        const batch = read(chunk, false)
         if (batch.length > 0) yield batch
       }
-      const last = parser.push(decoder.end(), true)
+      const last = read(EMPTY, true)
       if (last.length > 0) yield last
     } finally {
       stream.destroy()
@@ -234,6 +420,7 @@ export async function openCsv(filePath: string): Promise<CsvReader> {
       return bytesRead
     },
     size,
+    warnings,
     close() {
       stream.destroy()
     },
@@ -301,6 +488,77 @@ export function checkHeader<K extends string>(
   for (const name of matched.missing) problem(name, `The column "${name}" is missing. ${whereToFind}`)
   for (const name of matched.repeated) problem(name, `Two columns mean "${name}". Keep one.`)
   return matched.columns
+}
+
+/** The positions of the spec's required columns that the header has (every row must reach them). */
+export function requiredPositions<K extends string>(spec: Record<K, ColumnSpec>, columns: ColumnMap<K>): number[] {
+  const out: number[] = []
+  for (const key of Object.keys(spec) as K[]) {
+    const index = columns[key]
+    if (spec[key].required && index !== undefined) out.push(index)
+  }
+  return out.sort((a, b) => a - b)
+}
+
+/**
+ * Rows shorter than the header. Publishers' downloads often leave trailing optional columns out of
+ * every data row (a Fingertips download's header can have one more column than its rows). Such a
+ * row is read with the missing cells empty, and the import warns once; a row that ends before a
+ * column the importer needs is refused, naming that column.
+ */
+export class RowShape {
+  private header: string[] = []
+  private required: number[] = []
+  private lastRequired = -1
+  private short = 0
+  private firstShort = 0
+  private fewest = Number.POSITIVE_INFINITY
+
+  setHeader(header: string[], required: number[]): void {
+    this.header = header
+    this.required = [...required].sort((a, b) => a - b)
+    this.lastRequired = this.required[this.required.length - 1] ?? -1
+  }
+
+  private name(index: number): string {
+    return this.header[index]?.trim() || `column ${String(index + 1)}`
+  }
+
+  /** The row's cells, padded to the header's width; null when the row was refused. */
+  check(
+    cells: string[],
+    line: number,
+    refuse: (column: string, value: string, reason: string) => void,
+  ): string[] | null {
+    const width = this.header.length
+    if (cells.length >= width) return cells
+    if (cells.length <= this.lastRequired) {
+      const missing = this.required.find((i) => i >= cells.length) ?? this.lastRequired
+      const name = this.name(missing)
+      refuse(
+        name,
+        '',
+        `This row has ${plural(cells.length, 'column')} and ends before the "${name}" column, which every row needs. Check that no value is missing from the row.`,
+      )
+      return null
+    }
+    if (this.short === 0) this.firstShort = line
+    this.short++
+    if (cells.length < this.fewest) this.fewest = cells.length
+    const padded = cells.slice()
+    while (padded.length < width) padded.push('')
+    return padded
+  }
+
+  /** One warning when any row lacked trailing columns. */
+  warnings(): string[] {
+    if (this.short === 0) return []
+    const names = this.header.slice(this.fewest).map((_h, i) => `"${this.name(this.fewest + i)}"`)
+    const one = this.short === 1
+    return [
+      `${plural(this.short, 'row')} (the first is row ${String(this.firstShort)}) ${one ? 'has' : 'have'} fewer columns than the header: the last ${names.length === 1 ? 'column' : 'columns'}, ${listText(names)}, ${one ? 'is' : 'are'} missing from ${one ? 'it' : 'them'} and ${names.length === 1 ? 'was' : 'were'} read as empty.`,
+    ]
+  }
 }
 
 /** Wraps a row's refuse callback so the row knows whether anything in it was refused. */

@@ -99,8 +99,21 @@ export interface KindImporter {
   keyDescription: string
   /** Reads the header row; reports missing or repeated columns through `problem`. */
   header(cells: string[], problem: (column: string, reason: string) => void): void
-  /** One data row: its values to store, 'skip' to leave it out (with a warning), or null when refused. */
-  row(cells: string[], line: number, refuse: RefuseCell): import('./writer.js').RowValues | 'skip' | null
+  /**
+   * After the header: the positions of the columns every data row must reach. A row that ends
+   * before one of them is refused; a row that lacks only later (optional) columns is read with
+   * those cells empty, and the import warns once.
+   */
+  requiredColumns(): number[]
+  /**
+   * One data row: its values to store (several rows for a wide file, such as single years of age
+   * in columns), 'skip' to leave it out (with a warning), or null when refused.
+   */
+  row(
+    cells: string[],
+    line: number,
+    refuse: RefuseCell,
+  ): import('./writer.js').RowValues | import('./writer.js').RowValues[] | 'skip' | null
   /** After the last row: problems with the file as a whole, warnings, coverage and the citation. */
   finish(rowsRead: number): {
     problems: string[]

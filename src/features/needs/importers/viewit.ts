@@ -7,7 +7,16 @@
  */
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { type AreaIndex, areaLevel } from './areas.js'
-import { cell, type ColumnSpec, labelKey, listText, matchColumns, parseSex, sortPeriods } from './shared.js'
+import {
+  cell,
+  type ColumnSpec,
+  labelKey,
+  listText,
+  matchColumns,
+  parseSex,
+  requiredPositions,
+  sortPeriods,
+} from './shared.js'
 import type { KindImporter } from './types.js'
 import type { TableSpec } from './writer.js'
 
@@ -220,6 +229,8 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
         problem('', 'The file has no measure columns (such as intreatment_allintx).')
       }
     },
+
+    requiredColumns: () => (columns ? requiredPositions(dimensions, columns) : []),
 
     row(cells, _line, refuse) {
       if (!columns) return null
