@@ -89,6 +89,12 @@ export const settingsDocs: SettingDoc[] = [
     default: '',
   },
   {
+    name: 'ORUK_IMPORT_ALLOW_HOSTS',
+    description:
+      'comma-separated host names or IP addresses that an Open Referral UK import from a web address may reach even though they are private, loopback or link-local (tests, a directory on the council network); every other such address is refused',
+    default: '',
+  },
+  {
     name: 'OIDC_ISSUER',
     description: 'council single sign-on: OpenID Connect issuer URL (e.g. Microsoft Entra ID)',
     default: '(off)',
@@ -142,6 +148,7 @@ const schema = z
     EXIT_URL: z.url().default('https://www.bbc.co.uk/weather'),
     INVITATION_DAYS: positiveInt.default(7),
     POSTCODES_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
+    ORUK_IMPORT_ALLOW_HOSTS: z.string().default(''),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().optional(),
     OIDC_CLIENT_SECRET: z.string().optional(),
@@ -205,6 +212,8 @@ export interface Config {
   invitationDays: number
   /** postcodes.io-compatible base URL without a trailing slash; undefined: offline postcode search. */
   postcodesApiUrl: string | undefined
+  /** Hosts (names or addresses, lower case) an ORUK URL import may reach although private or loopback. */
+  orukImportAllowHosts: string[]
   oidc: OidcConfig | undefined
   smtpUrl: string | undefined
   mailFrom: string
@@ -251,6 +260,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exitUrl: e.EXIT_URL,
     invitationDays: e.INVITATION_DAYS,
     postcodesApiUrl: e.POSTCODES_API_URL?.replace(/\/+$/, ''),
+    orukImportAllowHosts: e.ORUK_IMPORT_ALLOW_HOSTS.split(',')
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      )
+      .filter(Boolean),
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.OIDC_COUNCIL
         ? {

@@ -4,6 +4,7 @@
  * `data` exactly as the model validated it. Keys are (tenant_id, id) so the same Open Referral UK
  * file can be imported into two councils without their records colliding.
  */
+import { sql } from 'drizzle-orm'
 import {
   bigserial,
   boolean,
@@ -52,12 +53,46 @@ export const directoryServices = pgTable(
     isExample: boolean('is_example').notNull().default(false),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     updatedBy: uuid('updated_by'),
+    /**
+     * The record's id before the import gave it a new one because another council already held it
+     * (ADR 0015); the national feed shows one record per coalesce(origin_key, id).
+     */
+    originKey: uuid('origin_key'),
+    /** Copy of `data.review !== undefined`: an imported service waiting for a commissioner. */
+    needsReview: boolean('needs_review').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('directory_services_status_idx').on(t.status, t.tenantId),
     index('directory_services_org_idx').on(t.tenantId, t.organisationId),
+    index('directory_services_origin_idx').on(t.originKey),
+    index('directory_services_id_idx').on(t.id),
   ],
+)
+
+/**
+ * A council's mapping of another publisher's taxonomy term to our features and service type
+ * (ADR 0015). Terms seen by an import are added unmapped; a commissioner maps them on a page and
+ * later imports apply the mapping. `key` is the lower-case term URI, else 'id:' and the term id.
+ */
+export const directoryTermMappings = pgTable(
+  'directory_term_mappings',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    key: text('key').notNull(),
+    termId: text('term_id').notNull(),
+    termName: text('term_name').notNull(),
+    taxonomy: text('taxonomy'),
+    termUri: text('term_uri'),
+    serviceType: text('service_type'),
+    features: text('features')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
 )
 
 export const directoryLocations = pgTable(

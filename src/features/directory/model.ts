@@ -196,6 +196,52 @@ export const eligibilitySchema = z
   })
 export type Eligibility = z.infer<typeof eligibilitySchema>
 
+/**
+ * Why an imported service waits for a commissioner before it is published (ADR 0015): what our
+ * model needs and the Open Referral UK record did not give. `path` is the JSON path in the file.
+ */
+export const reviewReasonCodes = ['service-type', 'location', 'schedule', 'contact', 'organisation', 'details'] as const
+export type ReviewReasonCode = (typeof reviewReasonCodes)[number]
+export const reviewReasonLabels: Record<ReviewReasonCode, string> = {
+  'service-type': 'No WTC service type yet',
+  location: 'No place people can visit (online or postal only, or a location we could not place)',
+  schedule: 'A session not tied to one of its places',
+  contact: 'A contact without a phone number or email address',
+  organisation: 'The organisation is not fully described',
+  details: 'A detail the directory could not keep as given',
+}
+export const reviewReasonSchema = z.strictObject({
+  code: z.enum(reviewReasonCodes),
+  message: z.string().max(2000),
+  path: z.string().max(500),
+})
+export type ReviewReason = z.infer<typeof reviewReasonSchema>
+
+export const reviewSchema = z.strictObject({
+  reasons: z.array(reviewReasonSchema).min(1).max(200),
+  /** Whether the record was active where it came from (so it is published once completed). */
+  publishWhenComplete: z.boolean(),
+})
+export type Review = z.infer<typeof reviewSchema>
+
+/**
+ * A taxonomy term of another publisher, linked by an imported record: the ORUK attribute exactly
+ * as read (its taxonomy_term with taxonomy name and URI), written out again unchanged on export.
+ */
+export const foreignTermSchema = z.strictObject({
+  /** Lower-case key the council's term mapping uses: the term URI, else 'id:' and the term id. */
+  key: z.string().min(1).max(2000),
+  attribute: z.record(z.string(), z.unknown()),
+})
+export type ForeignTerm = z.infer<typeof foreignTermSchema>
+
+/** Where an imported record came from: its id in the source file (kept when we had to give a new one). */
+export const originSchema = z.strictObject({
+  id: z.string().min(1).max(200),
+  source: z.string().max(2000).optional(),
+})
+export type Origin = z.infer<typeof originSchema>
+
 const featureCodeSchema = z.enum(featureCodes, {
   error: (issue) =>
     `Features: '${String(issue.input)}' is not a term of the gender-responsive features taxonomy. Choose from the published list`,
@@ -237,6 +283,12 @@ export const serviceSchema = z
     lastModified: z.iso
       .datetime({ error: 'Last modified must be a date and time, like 2026-01-31T09:00:00Z' })
       .optional(),
+    /** Set while an imported service waits for a commissioner to complete it (never published meanwhile). */
+    review: reviewSchema.optional(),
+    /** Terms of other publishers' taxonomies, kept and exported unchanged. */
+    foreignTerms: z.array(foreignTermSchema).max(500).optional(),
+    /** The record's id in the file it was imported from, when that differs or came from elsewhere. */
+    origin: originSchema.optional(),
   })
   .superRefine((service, ctx) => {
     const seen = new Set<string>()
@@ -268,6 +320,13 @@ export const serviceSchema = z
         code: 'custom',
         path: ['byAndForCommunity'],
         message: 'Enter the community the by-and-for organisation serves, like South Asian women',
+      })
+    }
+    if (service.review !== undefined && service.status === 'published') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['status'],
+        message: `Status: complete the service before publishing it (${service.review.reasons.map((r) => r.message).join('; ')})`,
       })
     }
     if (!seen.has('by-and-for') && service.byAndForCommunity !== undefined) {

@@ -20,6 +20,7 @@
 import {
   compareSessions,
   type Contact,
+  contactSchema,
   dayLabels,
   type DayOfWeek,
   daysOfWeek,
@@ -36,7 +37,10 @@ import {
   scheduleSchema,
   type ServiceRecord,
   type Service,
+  type ForeignTerm,
+  type ReviewReason,
   type ServiceArea,
+  serviceAreaSchema,
   type ServiceAtLocation,
   serviceSchema,
   type SessionMode,
@@ -46,6 +50,8 @@ import {
 } from './model.js'
 import { formatProblem, type OrukProblem, validateOruk } from './oruk-validation.js'
 import { stableId } from './ids.js'
+import { repairService } from './oruk-repair.js'
+import { countListRecords } from './oruk-scan.js'
 import {
   featureTerms,
   findTermById,
@@ -348,8 +354,11 @@ export function serviceToOrukSummary(record: ServiceRecord): OrukServiceSummary 
 /** The fully nested ORUK service of a published service (throws for a draft). */
 export function serviceToOruk(record: ServiceRecord): OrukService {
   const { service, places } = record
+  const typeChosen = !(service.review?.reasons ?? []).some((r) => r.code === 'service-type')
   const attributes: OrukAttribute[] = [
-    attribute(service.id, 'service-type', service.serviceType, serviceTypeTerms[service.serviceType]),
+    ...(typeChosen
+      ? [attribute(service.id, 'service-type', service.serviceType, serviceTypeTerms[service.serviceType])]
+      : []),
     ...service.substances.map((code) => attribute(service.id, 'substance', code, substanceTerms[code])),
     ...service.features.map((code) =>
       attribute(
@@ -361,6 +370,13 @@ export function serviceToOruk(record: ServiceRecord): OrukService {
       ),
     ),
   ]
+  // Other publishers' terms go out exactly as they came in, linked to this service.
+  for (const foreign of service.foreignTerms ?? []) {
+    attributes.push({
+      ...(foreign.attribute as unknown as OrukAttribute),
+      ...('link_id' in foreign.attribute ? { link_id: service.id } : {}),
+    })
+  }
   return {
     ...summaryToOruk(service, record.organisation),
     service_at_locations: places.map((p) => ({
@@ -440,12 +456,50 @@ export function paginate<T>(items: readonly T[], pageNumber: number, perPage: nu
 // ORUK -> directory
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
-const MAX_PROBLEMS = 200
+/** Records (services) one file may hold; checked before the file is parsed (oruk-scan.ts). */
+export const MAX_IMPORT_RECORDS = 10_000
+/** An import stops reading after this many problems and lists them. */
+export const MAX_PROBLEMS = 200
+const MAX_WARNINGS = 1000
 
 export type OrukImportShape = 'page' | 'array' | 'service'
 
+/** A council's mapping of a foreign taxonomy term (directory_term_mappings). */
+export interface TermMapping {
+  serviceType?: ServiceTypeCode
+  features: FeatureCode[]
+}
+
+/** A foreign taxonomy term seen by an import, for the council's mapping table. */
+export interface SeenTerm {
+  key: string
+  termId: string
+  name: string
+  taxonomy?: string
+  uri?: string
+}
+
+export interface OrukParseOptions {
+  maxBytes?: number
+  maxRecords?: number
+  maxProblems?: number
+  /** The council's mappings of foreign terms, by key (foreignTermKey). */
+  mappings?: ReadonlyMap<string, TermMapping>
+  /** Where the file came from (a file name or address), kept as each service's origin. */
+  source?: string
+}
+
 export type OrukImportResult =
-  | { ok: true; shape: OrukImportShape; directory: Directory; warnings: string[] }
+  | {
+      ok: true
+      shape: OrukImportShape
+      directory: Directory
+      warnings: string[]
+      /** Foreign taxonomy terms the file links, once each. */
+      seenTerms: SeenTerm[]
+      /** How many services wait for review, and why (counts by reason). */
+      toReview: number
+    }
   | { ok: false; problems: OrukProblem[] }
 
 /** Thrown by importers that want an exception; `problems` lists every refusal. */
@@ -457,8 +511,9 @@ export class OrukImportError extends Error {
 }
 
 /** Parses the text of an ORUK JSON file (UTF-8, a BOM allowed). */
-export function parseOrukJson(text: string, options: { maxBytes?: number } = {}): OrukImportResult {
+export function parseOrukJson(text: string, options: OrukParseOptions = {}): OrukImportResult {
   const maxBytes = options.maxBytes ?? MAX_IMPORT_BYTES
+  const maxRecords = options.maxRecords ?? MAX_IMPORT_RECORDS
   const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > maxBytes) {
     return {
@@ -471,14 +526,35 @@ export function parseOrukJson(text: string, options: { maxBytes?: number } = {})
       ],
     }
   }
+  const counted = countListRecords(text, maxRecords)
+  if (counted.exceeded) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: counted.path,
+          message: `The file holds more than ${maxRecords.toLocaleString('en-GB')} records, the most one import takes: split it into smaller files`,
+        },
+      ],
+    }
+  }
+  const bom = text.charCodeAt(0) === 0xfeff
   let document: unknown
   try {
-    document = JSON.parse(text.replace(/^\uFEFF/, ''))
+    document = JSON.parse(bom ? text.slice(1) : text)
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error)
-    return { ok: false, problems: [{ path: '', message: `The file is not JSON: ${detail}` }] }
+    const detail = error instanceof SyntaxError ? jsonErrorPosition(error.message) : ''
+    return { ok: false, problems: [{ path: '', message: `The file is not JSON${detail}` }] }
   }
-  return parseOrukDocument(document)
+  const result = parseOrukDocument(document, options)
+  if (result.ok && bom) result.warnings.unshift('/: a byte-order mark at the start of the file was left out')
+  return result
+}
+
+/** "at position 12" from a JSON.parse message, never the text of the file itself. */
+function jsonErrorPosition(message: string): string {
+  const match = /position (\d+)/.exec(message)
+  return match ? ` (the error is at character ${match[1] ?? ''})` : ''
 }
 
 const formatMegabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -486,13 +562,15 @@ const formatMegabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFi
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Parses an ORUK document already read as JSON. */
-export function parseOrukDocument(document: unknown): OrukImportResult {
+export function parseOrukDocument(document: unknown, options: OrukParseOptions = {}): OrukImportResult {
+  const maxRecords = options.maxRecords ?? MAX_IMPORT_RECORDS
   let shape: OrukImportShape
   let items: { value: unknown; path: string }[]
   const problems: OrukProblem[] = []
+  const warnings: string[] = []
   if (Array.isArray(document)) {
     shape = 'array'
-    items = (document as unknown[]).map((value, index) => ({ value, path: `/${index}` }))
+    items = (document as unknown[]).map((value, index) => ({ value, path: `/${String(index)}` }))
   } else if (isObject(document) && 'contents' in document) {
     shape = 'page'
     problems.push(...validateOruk('page', document))
@@ -500,7 +578,12 @@ export function parseOrukDocument(document: unknown): OrukImportResult {
     if (!Array.isArray(contents)) {
       return { ok: false, problems: [...problems, { path: '/contents', message: 'must be an array of services' }] }
     }
-    items = (contents as unknown[]).map((value, index) => ({ value, path: `/contents/${index}` }))
+    items = (contents as unknown[]).map((value, index) => ({ value, path: `/contents/${String(index)}` }))
+  } else if (isObject(document) && Array.isArray(document.content)) {
+    // Spring-style paging (Outpost): content, totalElements, number.
+    shape = 'page'
+    warnings.push('/content: a Spring-style page (content, totalElements) read as a page of services')
+    items = (document.content as unknown[]).map((value, index) => ({ value, path: `/content/${String(index)}` }))
   } else if (isObject(document) && 'id' in document && 'name' in document) {
     shape = 'service'
     items = [{ value: document, path: '' }]
@@ -516,30 +599,66 @@ export function parseOrukDocument(document: unknown): OrukImportResult {
       ],
     }
   }
-  const builder = new DirectoryBuilder(problems)
+  if (items.length > maxRecords) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          message: `The file holds ${items.length.toLocaleString('en-GB')} records: the most one import takes is ${maxRecords.toLocaleString('en-GB')}`,
+        },
+      ],
+    }
+  }
+  const builder = new DirectoryBuilder(problems, warnings, options)
   // Services that give their organization in full first, so that a service giving only an
   // organization_id can refer to an organization described anywhere in the file.
-  const hasOrganization = (v: unknown) => isObject(v) && isObject(v.organization)
-  for (const item of items) if (hasOrganization(item.value)) builder.addService(item.value, item.path)
-  for (const item of items) if (!hasOrganization(item.value)) builder.addService(item.value, item.path)
+  const hasOrganization = (v: unknown) => isObject(v) && (isObject(v.organization) || isObject(v.organisation))
+  for (const pass of [true, false]) {
+    for (const item of items) {
+      if (builder.full()) break
+      if (hasOrganization(item.value) === pass) builder.addService(item.value, item.path)
+    }
+  }
   const result = builder.finish()
-  if (problems.length > 0) return { ok: false, problems: capProblems(problems) }
-  if (items.length === 0) builder.warnings.push('The file has no services.')
-  return { ok: true, shape, directory: result, warnings: builder.warnings }
+  if (problems.length > 0) return { ok: false, problems: capProblems(problems, options.maxProblems ?? MAX_PROBLEMS) }
+  if (items.length === 0) warnings.push('The file has no services.')
+  return {
+    ok: true,
+    shape,
+    directory: result,
+    warnings: capWarnings(warnings),
+    seenTerms: [...builder.seenTerms.values()],
+    toReview: result.services.filter((s) => s.review !== undefined).length,
+  }
 }
 
-function capProblems(problems: OrukProblem[]): OrukProblem[] {
-  if (problems.length <= MAX_PROBLEMS) return problems
+function capProblems(problems: OrukProblem[], max: number): OrukProblem[] {
+  if (problems.length <= max) return problems
   return [
-    ...problems.slice(0, MAX_PROBLEMS),
-    { path: '', message: `and ${problems.length - MAX_PROBLEMS} more problems not listed` },
+    ...problems.slice(0, max),
+    { path: '', message: `The import stopped after ${String(max)} problems: correct these and try again` },
   ]
+}
+
+function capWarnings(warnings: string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS) return warnings
+  return [...warnings.slice(0, MAX_WARNINGS), `and ${String(warnings.length - MAX_WARNINGS)} more repairs not listed`]
+}
+
+/** The key of a foreign term in the council's mapping table: its URI, else its id (lower case). */
+export function foreignTermKey(term: { id?: unknown; term_uri?: unknown }): string {
+  if (typeof term.term_uri === 'string' && term.term_uri.trim() !== '') return term.term_uri.trim().toLowerCase()
+  return `id:${String(term.id).toLowerCase()}`
 }
 
 // Raw ORUK records as read (already checked against the schema, so the types hold).
 interface RawTerm {
   id: string
   name?: string
+  taxonomy?: string
+  taxonomy_id?: string
+  term_uri?: string
 }
 interface RawAttribute {
   id: string
@@ -624,9 +743,9 @@ const dayByRrule = new Map<string, DayOfWeek>(daysOfWeek.map((d) => [rruleDays[d
 const blankToUndefined = (v: string | undefined): string | undefined =>
   v === undefined || v.trim() === '' ? undefined : v.trim()
 
-/** 'HH:MM' or 'HH:MM:00' -> 'HH:MM'. */
+/** 'HH:MM' or 'HH:MM:SS' -> 'HH:MM' (seconds other than 00 are refused). */
 function parseTime(value: string): string | undefined {
-  const match = /^([01][0-9]|2[0-3]):([0-5][0-9])(?::00(?:\.0+)?)?$/.exec(value.trim())
+  const match = /^([01][0-9]|2[0-3]):([0-5][0-9])(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$/.exec(value.trim())
   return match ? `${match[1] ?? ''}:${match[2] ?? ''}` : undefined
 }
 
@@ -660,8 +779,13 @@ interface Origins {
   schedules: string[]
 }
 
+/** Placeholders while a service is to review; the review reasons say they are not real values. */
+const PLACEHOLDER_SERVICE_TYPE: ServiceTypeCode = 'community-treatment'
+export const PLACEHOLDER_ORGANISATION_NAME = 'Organisation not named in the import'
+const PLACEHOLDER_DESCRIPTION = 'No description was given in the import.'
+
 class DirectoryBuilder {
-  readonly warnings: string[] = []
+  readonly seenTerms = new Map<string, SeenTerm>()
   private readonly directory: Directory = {
     organisations: [],
     services: [],
@@ -679,20 +803,45 @@ class DirectoryBuilder {
   private readonly organisationById = new Map<string, { value: Organisation; path: string }>()
   private readonly locationById = new Map<string, { value: Location; path: string }>()
   private readonly serviceById = new Map<string, string>()
+  private readonly maxProblems: number
+  /** The reasons of the service being read. */
+  private reasons: ReviewReason[] = []
 
-  constructor(private readonly problems: OrukProblem[]) {}
+  constructor(
+    private readonly problems: OrukProblem[],
+    readonly warnings: string[],
+    private readonly options: OrukParseOptions,
+  ) {
+    this.maxProblems = options.maxProblems ?? MAX_PROBLEMS
+  }
+
+  /** True once the problem cap is reached: the import stops reading. */
+  full(): boolean {
+    return this.problems.length >= this.maxProblems
+  }
 
   private problem(path: string, message: string): void {
     this.problems.push({ path, message })
   }
 
+  private review(code: ReviewReason['code'], path: string, message: string): void {
+    this.reasons.push({ code, path: path || '/', message })
+  }
+
   addService(value: unknown, base: string): void {
-    const schemaProblems = validateOruk('service_import', value, base)
+    if (!isObject(value)) {
+      this.problem(base || '/', 'must be an object: a service')
+      return
+    }
+    const record = structuredClone(value)
+    repairService(record, base, { warn: (path, message) => this.warnings.push(`${path || '/'}: ${message}`) })
+    const schemaProblems = validateOruk('service_import', record, base)
     if (schemaProblems.length > 0) {
       this.problems.push(...schemaProblems)
       return
     }
-    const raw = value as RawService
+    const raw = record as unknown as RawService
+    this.reasons = []
     const before = this.problems.length
     const firstPath = this.serviceById.get(raw.id.toLowerCase())
     if (firstPath !== undefined) {
@@ -702,48 +851,94 @@ class DirectoryBuilder {
     this.serviceById.set(raw.id.toLowerCase(), base)
 
     const organisation = this.organisation(raw, base)
-    const { serviceType, substances, features, byAndFor } = this.attributes(raw, base)
+    const { serviceType, substances, features, byAndFor, foreignTerms } = this.attributes(raw, base)
     if (raw.status !== 'active') {
       this.warnings.push(
         `${base || '/'}: ${raw.name} has status '${raw.status}', so it is imported as a draft and not published.`,
       )
     }
-    const contacts: Contact[] = (raw.contacts ?? []).map((c, index) => {
-      if ((c.phones ?? []).length > 1) {
-        this.warnings.push(`${base}/contacts/${index}/phones: only the first phone number is kept.`)
-      }
+    const contacts: Contact[] = []
+    ;(raw.contacts ?? []).forEach((c, index) => {
+      const at = `${base}/contacts/${String(index)}`
+      if ((c.phones ?? []).length > 1) this.warnings.push(`${at}/phones: only the first phone number is kept.`)
       const phone = c.phones?.[0]?.number
-      return {
+      const candidate = {
         id: c.id.toLowerCase(),
         ...(blankToUndefined(c.name) === undefined ? {} : { name: blankToUndefined(c.name) }),
         ...(blankToUndefined(c.title) === undefined ? {} : { title: blankToUndefined(c.title) }),
         ...(blankToUndefined(c.email) === undefined ? {} : { email: blankToUndefined(c.email) }),
         ...(blankToUndefined(phone) === undefined ? {} : { phone: blankToUndefined(phone) }),
       }
+      const parsed = contactSchema.safeParse(candidate)
+      if (parsed.success) {
+        contacts.push(parsed.data)
+        return
+      }
+      const who = candidate.name ?? candidate.title ?? 'A contact'
+      this.review(
+        'contact',
+        at,
+        `${who}: ${parsed.error.issues.map((i) => i.message).join('; ')}. Add the contact again with a phone number or email address`,
+      )
     })
     const serviceAreas: ServiceArea[] = []
     ;(raw.service_areas ?? []).forEach((a, index) => {
       const name = blankToUndefined(a.name) ?? blankToUndefined(a.service_area)
       if (name === undefined) {
-        this.problem(`${base}/service_areas/${index}/name`, 'is required')
+        this.warnings.push(`${base}/service_areas/${String(index)}: left out, it has no name`)
         return
       }
       const code = a.uri?.startsWith(GSS_URI) ? a.uri.slice(GSS_URI.length) : undefined
-      serviceAreas.push({ id: a.id.toLowerCase(), name, ...(code === undefined ? {} : { code }) })
+      const area = serviceAreaSchema.safeParse({
+        id: a.id.toLowerCase(),
+        name: name.slice(0, 200),
+        ...(code === undefined ? {} : { code }),
+      })
+      if (area.success) serviceAreas.push(area.data)
+      else
+        this.warnings.push(`${base}/service_areas/${String(index)}: left out, ${area.error.issues[0]?.message ?? ''}`)
     })
+    let description = blankToUndefined(raw.description)
+    if (description === undefined) {
+      this.review('details', `${base}/description`, 'The service has no description: write one')
+      description = PLACEHOLDER_DESCRIPTION
+    }
+    const url = this.optionalField(serviceSchema.shape.url, blankToUndefined(raw.url), `${base}/url`, 'website')
+    const email = this.optionalField(
+      serviceSchema.shape.email,
+      blankToUndefined(raw.email),
+      `${base}/email`,
+      'email address',
+    )
+    if (serviceType === undefined) {
+      this.review(
+        'service-type',
+        `${base}/attributes`,
+        'No WTC service type: choose one, or map one of its taxonomy terms to a service type',
+      )
+    }
+    const places = this.places(raw, base, raw.id.toLowerCase())
+    if (places.length === 0 && !this.reasons.some((r) => r.code === 'location')) {
+      this.review(
+        'location',
+        `${base}/service_at_locations`,
+        'No place people can visit: the record gives no physical location. Add one, or say where it is offered',
+      )
+    }
+    const toReview = this.reasons.length > 0
     const candidate = {
       id: raw.id.toLowerCase(),
       organisationId: organisation?.id ?? raw.id.toLowerCase(),
       name: raw.name,
-      description: raw.description ?? '',
-      status: raw.status === 'active' ? 'published' : 'draft',
-      serviceType: serviceType ?? 'community-treatment',
+      description,
+      status: raw.status === 'active' && !toReview ? 'published' : 'draft',
+      serviceType: serviceType ?? PLACEHOLDER_SERVICE_TYPE,
       substances,
       features,
       ...(byAndFor === undefined ? {} : { byAndForCommunity: byAndFor.value }),
       internalNotes: '',
-      ...(blankToUndefined(raw.url) === undefined ? {} : { url: blankToUndefined(raw.url) }),
-      ...(blankToUndefined(raw.email) === undefined ? {} : { email: blankToUndefined(raw.email) }),
+      ...(url === undefined ? {} : { url }),
+      ...(email === undefined ? {} : { email }),
       contacts,
       serviceAreas,
       eligibility: {
@@ -753,12 +948,21 @@ class DirectoryBuilder {
       },
       version: 1,
       ...(raw.last_modified === undefined ? {} : { lastModified: normaliseDateTime(raw.last_modified) }),
+      ...(toReview ? { review: { reasons: this.reasons, publishWhenComplete: raw.status === 'active' } } : {}),
+      ...(foreignTerms.length === 0 ? {} : { foreignTerms }),
+      ...(this.options.source === undefined && String((value as { id?: unknown }).id) === raw.id
+        ? {}
+        : {
+            origin: {
+              id: String((value as { id?: unknown }).id).slice(0, 200),
+              ...(this.options.source === undefined ? {} : { source: this.options.source.slice(0, 2000) }),
+            },
+          }),
     }
     const parsed = serviceSchema.safeParse(candidate)
     if (!parsed.success) {
       this.problems.push(...zodProblems(parsed.error.issues, (path) => serviceFieldPath(base, path, byAndFor?.index)))
     }
-    const places = this.places(raw, base, parsed.success ? parsed.data.id : candidate.id)
     if (this.problems.length > before || !parsed.success || !organisation) return
     this.directory.services.push(parsed.data)
     this.origins.services.push(base)
@@ -770,6 +974,19 @@ class DirectoryBuilder {
         this.origins.schedules.push(s.path)
       }
     }
+  }
+
+  /** An optional field our model checks more strictly than the standard: left out, to review, when it fails. */
+  private optionalField(
+    schema: { safeParse(v: unknown): { success: boolean } },
+    value: string | undefined,
+    path: string,
+    label: string,
+  ): string | undefined {
+    if (value === undefined) return undefined
+    if (schema.safeParse(value).success) return value
+    this.review('details', path, `The ${label} given could not be kept: enter it again`)
+    return undefined
   }
 
   private organisation(raw: RawService, base: string): Organisation | undefined {
@@ -786,12 +1003,34 @@ class DirectoryBuilder {
       this.problem(`${base}/organization_id`, `must be the id of the organization given (${nested.id})`)
       return undefined
     }
+    let name = blankToUndefined(nested.name)
+    let description = blankToUndefined(nested.description)
+    if (name === undefined) {
+      this.review('organisation', `${path}/name`, 'The organisation has no name: name it')
+      name = PLACEHOLDER_ORGANISATION_NAME
+    }
+    if (description === undefined) {
+      this.review('organisation', `${path}/description`, 'The organisation has no description: describe it')
+      description = PLACEHOLDER_DESCRIPTION
+    }
+    const url = this.optionalField(
+      organisationSchema.shape.url,
+      blankToUndefined(nested.website),
+      `${path}/website`,
+      'organisation website',
+    )
+    const email = this.optionalField(
+      organisationSchema.shape.email,
+      blankToUndefined(nested.email),
+      `${path}/email`,
+      'organisation email address',
+    )
     const parsed = organisationSchema.safeParse({
       id: nested.id.toLowerCase(),
-      name: nested.name,
-      description: nested.description,
-      ...(blankToUndefined(nested.website) === undefined ? {} : { url: blankToUndefined(nested.website) }),
-      ...(blankToUndefined(nested.email) === undefined ? {} : { email: blankToUndefined(nested.email) }),
+      name,
+      description,
+      ...(url === undefined ? {} : { url }),
+      ...(email === undefined ? {} : { email }),
     })
     if (!parsed.success) {
       this.problems.push(
@@ -820,9 +1059,13 @@ class DirectoryBuilder {
     let serviceType: ServiceTypeCode | undefined
     const substances: SubstanceCode[] = []
     const features: FeatureCode[] = []
+    const foreignTerms: ForeignTerm[] = []
     let byAndFor: { value: string | undefined; index: number } | undefined
+    const addFeature = (code: FeatureCode) => {
+      if (!features.includes(code)) features.push(code)
+    }
     ;(raw.attributes ?? []).forEach((a, index) => {
-      const path = `${base}/attributes/${index}`
+      const path = `${base}/attributes/${String(index)}`
       const id = a.taxonomy_term_id ?? a.taxonomy_term?.id
       if (id === undefined) {
         this.problem(`${path}/taxonomy_term_id`, 'is required: say which taxonomy term the attribute links')
@@ -837,11 +1080,24 @@ class DirectoryBuilder {
       const termPath = a.taxonomy_term_id === undefined ? `${path}/taxonomy_term/id` : `${path}/taxonomy_term_id`
       const found = findTermById(id)
       if (!found) {
-        const name = a.taxonomy_term?.name
-        this.problem(
-          termPath,
-          `unknown taxonomy term ${id}${name === undefined ? '' : ` ('${name}')`}: use a term of our taxonomies, listed at /api/oruk/taxonomy_terms`,
-        )
+        // Another publisher's term: kept as it is, and mapped when the council has mapped it.
+        const term = a.taxonomy_term ?? { id }
+        const key = foreignTermKey(term)
+        foreignTerms.push({ key, attribute: { ...(a as unknown as Record<string, unknown>) } })
+        if (!this.seenTerms.has(key)) {
+          this.seenTerms.set(key, {
+            key,
+            termId: String(term.id),
+            name: (term.name ?? String(term.id)).slice(0, 500),
+            ...(term.taxonomy === undefined ? {} : { taxonomy: String(term.taxonomy).slice(0, 500) }),
+            ...(term.term_uri === undefined ? {} : { uri: String(term.term_uri).slice(0, 2000) }),
+          })
+        }
+        const mapping = this.options.mappings?.get(key)
+        if (mapping) {
+          for (const code of mapping.features) if (code !== 'by-and-for') addFeature(code)
+          if (mapping.serviceType !== undefined && serviceType === undefined) serviceType = mapping.serviceType
+        }
         return
       }
       if (found.isGroup) {
@@ -850,28 +1106,29 @@ class DirectoryBuilder {
       }
       switch (found.kind) {
         case 'service-type':
-          if (serviceType !== undefined) {
-            this.problem(termPath, 'a service has one service type: this is a second one')
+          if (serviceType !== undefined && serviceType !== found.code) {
+            this.warnings.push(`${termPath}: a service has one service type; this second one was left out`)
             return
           }
           serviceType = found.code as ServiceTypeCode
           break
         case 'substance':
-          substances.push(found.code as SubstanceCode)
+          if (!substances.includes(found.code as SubstanceCode)) substances.push(found.code as SubstanceCode)
           break
         case 'feature':
-          features.push(found.code as FeatureCode)
-          if (found.code === 'by-and-for') byAndFor = { value: blankToUndefined(a.value), index }
+          if (found.code === 'by-and-for') {
+            const value = blankToUndefined(a.value)
+            if (value === undefined) {
+              this.review('details', `${path}/value`, 'By-and-for organisation without the community it serves: add it')
+              return
+            }
+            byAndFor = { value, index }
+          }
+          addFeature(found.code as FeatureCode)
           break
       }
     })
-    if (serviceType === undefined) {
-      this.problem(
-        `${base}/attributes`,
-        'a service type is required: link one term of the WTC service types taxonomy, listed at /api/oruk/taxonomy_terms',
-      )
-    }
-    return { serviceType, substances, features, byAndFor }
+    return { serviceType, substances, features, byAndFor, foreignTerms }
   }
 
   private places(raw: RawService, base: string, serviceId: string) {
@@ -882,13 +1139,13 @@ class DirectoryBuilder {
     }[] = []
     const salIds = new Map<string, number>()
     ;(raw.service_at_locations ?? []).forEach((rawSal, index) => {
-      const path = `${base}/service_at_locations/${index}`
+      const path = `${base}/service_at_locations/${String(index)}`
       const salId = rawSal.id.toLowerCase()
       if (rawSal.service_id !== undefined && rawSal.service_id.toLowerCase() !== serviceId) {
         this.problem(`${path}/service_id`, `must be the id of the service it is in (${raw.id})`)
       }
       if (!rawSal.location) {
-        this.problem(`${path}/location`, 'is required: give the location in full')
+        this.review('location', `${path}/location`, 'A service at location without its location: add the place')
         return
       }
       if (rawSal.location_id !== undefined && rawSal.location_id.toLowerCase() !== rawSal.location.id.toLowerCase()) {
@@ -908,12 +1165,14 @@ class DirectoryBuilder {
         }
         salId = nestedIn
       }
+      const when = scheduleWords(rawSchedule)
       if (salId === undefined) {
         const only = places.length === 1 ? places[0] : undefined
         if (!only) {
-          this.problem(
-            `${path}/service_at_location_id`,
-            'is required: say which of the service’s locations the session is at',
+          this.review(
+            'schedule',
+            path,
+            `A session (${when}) is not tied to one of the service’s places: add it to the place where it happens`,
           )
           return
         }
@@ -922,41 +1181,54 @@ class DirectoryBuilder {
       const placeIndex = salIds.get(salId)
       const place = placeIndex === undefined ? undefined : places[placeIndex]
       if (!place) {
-        this.problem(`${path}/service_at_location_id`, `${salId} is not one of this service's service_at_locations`)
+        this.review(
+          'schedule',
+          `${path}/service_at_location_id`,
+          `A session (${when}) is at a place the directory could not keep: add it to the right place`,
+        )
         return
       }
-      for (const schedule of this.schedule(rawSchedule, path, salId)) place.schedules.push({ value: schedule, path })
+      for (const schedule of this.schedule(rawSchedule, path, salId, when)) {
+        place.schedules.push({ value: schedule, path })
+      }
     }
     ;(raw.schedules ?? []).forEach((s, index) => {
-      addSchedule(s, `${base}/schedules/${index}`)
+      addSchedule(s, `${base}/schedules/${String(index)}`)
     })
     ;(raw.service_at_locations ?? []).forEach((rawSal, index) => {
       ;(rawSal.schedules ?? []).forEach((s, sIndex) => {
-        addSchedule(s, `${base}/service_at_locations/${index}/schedules/${sIndex}`, rawSal.id.toLowerCase())
+        addSchedule(
+          s,
+          `${base}/service_at_locations/${String(index)}/schedules/${String(sIndex)}`,
+          rawSal.id.toLowerCase(),
+        )
       })
     })
     return places
   }
 
   private location(raw: RawLocation, path: string): Location | undefined {
-    const before = this.problems.length
-    if (raw.location_type !== 'physical') {
-      this.problem(
-        `${path}/location_type`,
-        `must be "physical": the directory holds places people can visit. Describe online support as online sessions instead`,
-      )
-    }
-    if (raw.latitude === undefined)
-      this.problem(`${path}/latitude`, 'is required: the directory needs each location’s coordinates')
-    if (raw.longitude === undefined)
-      this.problem(`${path}/longitude`, 'is required: the directory needs each location’s coordinates')
+    const known = this.locationById.get(raw.id.toLowerCase())
+    const reasons: string[] = []
+    const where = blankToUndefined(raw.name) ?? 'A location'
+    if (raw.location_type !== 'physical') reasons.push(`it is ${raw.location_type}, not a place people can visit`)
+    if (raw.latitude === undefined || raw.longitude === undefined) reasons.push('it has no latitude and longitude')
     const addressIndex = (raw.addresses ?? []).findIndex((a) => a.address_type === 'physical')
     const address = raw.addresses?.[addressIndex]
-    if (!address) this.problem(`${path}/addresses`, 'a physical address is required')
+    if (!address) {
+      reasons.push(
+        (raw.addresses ?? []).some((a) => a.address_type === 'postal')
+          ? 'its only address is a postal address'
+          : 'it has no physical address',
+      )
+    }
     const name = blankToUndefined(raw.name)
-    if (name === undefined) this.problem(`${path}/name`, 'is required')
-    if (this.problems.length > before || !address) return undefined
-    const addressPath = `${path}/addresses/${addressIndex}`
+    if (name === undefined) reasons.push('it has no name')
+    if (reasons.length > 0 || !address) {
+      this.review('location', path, `${where} could not be placed: ${reasons.join(', ')}. Add the place people visit`)
+      return undefined
+    }
+    const addressPath = `${path}/addresses/${String(addressIndex)}`
     const candidate = {
       id: raw.id.toLowerCase(),
       name,
@@ -978,10 +1250,14 @@ class DirectoryBuilder {
     }
     const parsed = locationSchema.safeParse(candidate)
     if (!parsed.success) {
-      this.problems.push(...zodProblems(parsed.error.issues, (p) => locationFieldPath(path, addressPath, p)))
+      const issues = zodProblems(parsed.error.issues, (p) => locationFieldPath(path, addressPath, p))
+      this.review(
+        'location',
+        issues[0]?.path ?? path,
+        `${where} could not be placed: ${issues.map((i) => i.message).join('; ')}. Add the place people visit`,
+      )
       return undefined
     }
-    const known = this.locationById.get(parsed.data.id)
     if (known) {
       if (JSON.stringify(known.value) !== JSON.stringify(parsed.data)) {
         this.problem(path, `location ${parsed.data.id} is described differently at ${known.path}: make them the same`)
@@ -995,39 +1271,33 @@ class DirectoryBuilder {
     return parsed.data
   }
 
-  private schedule(raw: RawSchedule, path: string, salId: string): Schedule[] {
-    const before = this.problems.length
-    if (raw.freq !== 'WEEKLY') {
-      this.problem(`${path}/freq`, 'must be "WEEKLY": the directory holds weekly sessions')
-    }
-    if (raw.interval !== undefined && raw.interval !== 1) {
-      this.problem(`${path}/interval`, 'must be 1: the directory holds sessions that happen every week')
-    }
+  private schedule(raw: RawSchedule, path: string, salId: string, when: string): Schedule[] {
+    const reasons: string[] = []
+    if (raw.freq !== 'WEEKLY') reasons.push('it does not repeat every week')
+    if (raw.interval !== undefined && raw.interval !== 1) reasons.push('it does not happen every week')
     const days: DayOfWeek[] = []
     if (raw.byday === undefined || raw.byday.trim() === '') {
-      this.problem(`${path}/byday`, 'is required: say which day of the week, like MO')
+      reasons.push('it names no day of the week')
     } else {
       for (const part of raw.byday.split(',')) {
         const day = dayByRrule.get(part.trim().toUpperCase())
-        if (day === undefined) {
-          this.problem(`${path}/byday`, `'${part.trim()}' is not a day: use MO, TU, WE, TH, FR, SA or SU`)
-        } else if (!days.includes(day)) {
-          days.push(day)
-        }
+        if (day === undefined) reasons.push(`'${part.trim()}' is not a day`)
+        else if (!days.includes(day)) days.push(day)
       }
     }
     const start = raw.opens_at === undefined ? undefined : parseTime(raw.opens_at)
     const end = raw.closes_at === undefined ? undefined : parseTime(raw.closes_at)
-    if (start === undefined) this.problem(`${path}/opens_at`, 'must be a 24-hour time, like 09:30')
-    if (end === undefined) this.problem(`${path}/closes_at`, 'must be a 24-hour time, like 17:00')
+    if (start === undefined || end === undefined) reasons.push('it has no opening and closing times')
     const mode = parseMode(raw.attending_type)
-    if (mode === undefined) {
-      this.problem(
-        `${path}/attending_type`,
-        'must say whether the session is "In person", "Online" or "In person or online"',
+    if (mode === undefined) reasons.push('it does not say whether it is in person or online')
+    if (reasons.length > 0 || start === undefined || end === undefined || mode === undefined) {
+      this.review(
+        'schedule',
+        path,
+        `A session (${when}) could not be kept: ${reasons.join(', ')}. Add it as a weekly session`,
       )
+      return []
     }
-    if (this.problems.length > before || start === undefined || end === undefined || mode === undefined) return []
     const womenOnly = raw.women_only ?? /\bwomen[- ]only\b/i.test(`${raw.description ?? ''} ${raw.notes ?? ''}`)
     const schedules: Schedule[] = []
     for (const day of days) {
@@ -1040,7 +1310,7 @@ class DirectoryBuilder {
         womenOnly,
         mode,
         ...(blankToUndefined(raw.run_by) === undefined ? {} : { runBy: blankToUndefined(raw.run_by) }),
-        ...(blankToUndefined(raw.notes) === undefined ? {} : { notes: blankToUndefined(raw.notes) }),
+        ...(blankToUndefined(raw.notes) === undefined ? {} : { notes: blankToUndefined(raw.notes)?.slice(0, 1000) }),
       }
       const parsed = scheduleSchema.safeParse(candidate)
       if (!parsed.success) {
@@ -1071,6 +1341,14 @@ class DirectoryBuilder {
     }
     return parsed.data
   }
+}
+
+/** A session in words for a review reason, from what the record says. */
+function scheduleWords(raw: RawSchedule): string {
+  const parts = [raw.byday, raw.opens_at && raw.closes_at ? `${raw.opens_at} to ${raw.closes_at}` : undefined]
+    .filter((p): p is string => p !== undefined && p.trim() !== '')
+    .join(' ')
+  return parts === '' ? (blankToUndefined(raw.description)?.slice(0, 80) ?? 'no day or time given') : parts
 }
 
 function normaliseDateTime(value: string): string {

@@ -17,11 +17,14 @@ import {
   directoryServiceHistory,
   directoryServices,
   directorySchedules,
+  directoryTermMappings,
   organisations,
 } from '../../db/schema/index.js'
 import { canonicalJson, recordAudit } from '../../platform/audit.js'
+import { bumpDataVersion } from '../../platform/cache.js'
 import type { Db, DbOrTx } from '../../platform/db/index.js'
 import type { TenantScope } from '../../platform/tenancy.js'
+import { stableId } from './ids.js'
 import { mergeDirectory } from './merge.js'
 import {
   type Directory,
@@ -37,7 +40,10 @@ import {
   type Service,
   type ServiceAtLocation,
   serviceSchema,
+  type ReviewReason,
 } from './model.js'
+import { PLACEHOLDER_ORGANISATION_NAME, type SeenTerm, type TermMapping } from './oruk.js'
+import { isFeatureCode, isServiceTypeCode } from './taxonomy.js'
 
 // ---------------------------------------------------------------------------------------------
 // Types and errors
@@ -429,23 +435,12 @@ export function changeSummary(before: ServiceSnapshot | null, after: ServiceSnap
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-let generation = 0
-
 /**
- * A number that goes up after every change this process makes to any council's directory, so
- * readers that keep results for a moment (the public API) can tell theirs are out of date.
+ * Wraps each directory write. Every write raises the directory data version last in its own
+ * transaction (bumpDataVersion), which is what tells caches in every process that they are out of
+ * date (platform/cache.ts).
  */
-export function directoryGeneration(): number {
-  return generation
-}
-
-async function afterChange<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work
-  } finally {
-    generation += 1
-  }
-}
+const afterChange = <T>(work: Promise<T>): Promise<T> => work
 
 const isUuid = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
 
@@ -512,8 +507,10 @@ function snapshot(input: ServiceInput): ServiceSnapshot {
 
 const asJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>
 
-function serviceRow(scope: TenantScope, service: Service, actor: DirectoryActor, now: Date) {
+function serviceRow(scope: TenantScope, service: Service, actor: DirectoryActor, now: Date, originKey?: string) {
   return {
+    ...(originKey === undefined ? {} : { originKey }),
+    needsReview: service.review !== undefined,
     tenantId: scope.tenantId,
     id: service.id,
     organisationId: service.organisationId,
@@ -661,6 +658,41 @@ async function assertProviderMayEdit(
   }
 }
 
+/** What an import gave a service that the edit form does not carry: kept across edits. */
+function importedParts(service: Service): Partial<Service> {
+  return {
+    ...(service.foreignTerms === undefined ? {} : { foreignTerms: service.foreignTerms }),
+    ...(service.origin === undefined ? {} : { origin: service.origin }),
+  }
+}
+
+/**
+ * The review reasons left after an edit (ADR 0015): a commissioner's save settles the service type,
+ * contacts, organisation and details (the form requires them); a place settles 'location' and a
+ * session 'schedule'. Anyone else's save leaves every reason. Undefined when nothing is left.
+ */
+function remainingReview(
+  before: Service,
+  input: ServiceInput,
+  actor: DirectoryActor,
+  organisationName: string | undefined,
+): Service['review'] {
+  const review = before.review
+  if (review === undefined) return undefined
+  const sessions = input.places.reduce((n, p) => n + p.schedules.length, 0)
+  // The edit form builds the service from its fields (no review); adding or removing a session
+  // passes the stored service on, which settles only places and sessions.
+  const formSave = input.service.review === undefined
+  const reasons: ReviewReason[] = review.reasons.filter((r) => {
+    if (actor.role !== 'commissioner') return true
+    if (r.code === 'location') return input.places.length === 0
+    if (r.code === 'schedule') return sessions === 0
+    if (r.code === 'organisation') return !formSave || organisationName === PLACEHOLDER_ORGANISATION_NAME
+    return !formSave
+  })
+  return reasons.length === 0 ? undefined : { reasons, publishWhenComplete: review.publishWhenComplete }
+}
+
 /**
  * Creates or updates one service with its places and sessions. expectedVersion null creates a new
  * service; otherwise it must be the version the editor loaded. Refuses with
@@ -702,7 +734,7 @@ export async function saveService(
 
       const problems: DirectoryProblem[] = []
       const org = await tx
-        .select({ id: directoryOrganisations.id })
+        .select({ id: directoryOrganisations.id, name: directoryOrganisations.name })
         .from(directoryOrganisations)
         .where(
           and(
@@ -760,7 +792,28 @@ export async function saveService(
         : null
       const now = new Date()
       const version = existing ? existing.version + 1 : 1
-      const service: Service = { ...checked.service, version, lastModified: now.toISOString() }
+      const kept = before === null ? {} : importedParts(before.service)
+      const review =
+        before?.service.review === undefined ? undefined : remainingReview(before.service, checked, actor, org[0]?.name)
+      if (review !== undefined && checked.service.status === 'published') {
+        throw new DirectoryValidationError([
+          {
+            field: 'service.status',
+            message: `Complete the service before publishing it: ${review.reasons.map((r) => r.message).join('; ')}`,
+          },
+        ])
+      }
+      const { review: _ignored, foreignTerms: _terms, origin: _origin, ...edited } = checked.service
+      void _ignored
+      void _terms
+      void _origin
+      const service: Service = {
+        ...edited,
+        ...kept,
+        ...(review === undefined ? {} : { review }),
+        version,
+        lastModified: now.toISOString(),
+      }
       const after: ServiceSnapshot = snapshot({ service, places: checked.places })
 
       await upsertLocations(
@@ -819,6 +872,7 @@ export async function saveService(
           changed: before === null ? [] : changedParts(before, after),
         },
       })
+      await bumpDataVersion(tx, scope.tenantId, 'directory')
       return { version }
     }),
   )
@@ -882,6 +936,7 @@ export async function saveOrganisation(
         subjectId: parsed.data.id,
         details: { name: parsed.data.name, role: actor.role, owner: options.ownerOrganisationId ?? null },
       })
+      await bumpDataVersion(tx, scope.tenantId, 'directory')
     }),
   )
 }
@@ -893,6 +948,223 @@ export interface ImportOptions {
   owners?: Map<string, string>
   /** Where the records came from, for the history, e.g. 'the demo data'. Default: an Open Referral UK import. */
   source?: string
+  /** Foreign taxonomy terms the file linked: added, unmapped, to the council's mapping table. */
+  seenTerms?: SeenTerm[]
+}
+
+type EntityKind = 'organisations' | 'services' | 'locations' | 'serviceAtLocations' | 'schedules'
+
+/**
+ * Ids of `incoming` that another council already holds and this council does not (issue 10 point
+ * 2, ADR 0015): each gets a new stable id made from the council and the old id, so no council's
+ * record can shadow another's in the public API, and re-importing the same file gives the same
+ * new ids. Returns the directory with the new ids, the old id of each renamed service, and notes.
+ */
+async function giveOwnIds(
+  tx: DbOrTx,
+  scope: TenantScope,
+  incoming: Directory,
+): Promise<{ directory: Directory; originKeys: Map<string, string>; notes: string[] }> {
+  const tables = {
+    organisations: directoryOrganisations,
+    services: directoryServices,
+    locations: directoryLocations,
+    serviceAtLocations: directoryServiceAtLocations,
+    schedules: directorySchedules,
+  } as const
+  const renamed: Record<EntityKind, Map<string, string>> = {
+    organisations: new Map(),
+    services: new Map(),
+    locations: new Map(),
+    serviceAtLocations: new Map(),
+    schedules: new Map(),
+  }
+  for (const kind of Object.keys(tables) as EntityKind[]) {
+    const table = tables[kind]
+    const ids = [...new Set(incoming[kind].map((x) => x.id))]
+    for (const chunk of chunks(ids, 500)) {
+      const held = await tx
+        .select({ id: table.id, tenantId: table.tenantId })
+        .from(table)
+        .where(inArray(table.id, chunk))
+      const mine = new Set(held.filter((h) => h.tenantId === scope.tenantId).map((h) => h.id))
+      for (const h of held) {
+        if (h.tenantId !== scope.tenantId && !mine.has(h.id)) {
+          renamed[kind].set(h.id, stableId('council-copy', scope.tenantId, kind, h.id))
+        }
+      }
+    }
+  }
+  const map = (kind: EntityKind, id: string) => renamed[kind].get(id) ?? id
+  const originKeys = new Map<string, string>()
+  const notes: string[] = []
+  const services = incoming.services.map((service) => {
+    const id = map('services', service.id)
+    if (id === service.id) return { ...service, organisationId: map('organisations', service.organisationId) }
+    originKeys.set(id, service.id)
+    notes.push(
+      `${service.name}: another council’s directory already has the id ${service.id}, so this copy was given the id ${id}; the original id is kept as a cross-reference.`,
+    )
+    return {
+      ...service,
+      id,
+      organisationId: map('organisations', service.organisationId),
+      origin: service.origin ?? { id: service.id },
+    }
+  })
+  return {
+    directory: {
+      organisations: incoming.organisations.map((o) => ({ ...o, id: map('organisations', o.id) })),
+      services,
+      locations: incoming.locations.map((l) => ({ ...l, id: map('locations', l.id) })),
+      serviceAtLocations: incoming.serviceAtLocations.map((x) => ({
+        id: map('serviceAtLocations', x.id),
+        serviceId: map('services', x.serviceId),
+        locationId: map('locations', x.locationId),
+      })),
+      schedules: incoming.schedules.map((x) => ({
+        ...x,
+        id: map('schedules', x.id),
+        serviceAtLocationId: map('serviceAtLocations', x.serviceAtLocationId),
+      })),
+    },
+    originKeys,
+    notes,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Foreign taxonomy terms and the council's mapping of them (ADR 0015)
+
+export interface TermMappingRow {
+  key: string
+  termId: string
+  termName: string
+  taxonomy: string | null
+  termUri: string | null
+  serviceType: string | null
+  features: string[]
+  updatedAt: Date
+}
+
+/** The council's term mappings that map to something, by key, for an import. */
+export async function loadTermMappings(db: DbOrTx, scope: TenantScope): Promise<Map<string, TermMapping>> {
+  const rows = await db.select().from(directoryTermMappings).where(eq(directoryTermMappings.tenantId, scope.tenantId))
+  const map = new Map<string, TermMapping>()
+  for (const r of rows) {
+    const features = r.features.filter(isFeatureCode)
+    const serviceType = r.serviceType !== null && isServiceTypeCode(r.serviceType) ? r.serviceType : undefined
+    if (features.length === 0 && serviceType === undefined) continue
+    map.set(r.key, { features, ...(serviceType === undefined ? {} : { serviceType }) })
+  }
+  return map
+}
+
+/** Every foreign term the council's imports have met, mapped or not, by taxonomy and name. */
+export async function listTermMappings(db: DbOrTx, scope: TenantScope): Promise<TermMappingRow[]> {
+  const rows = await db
+    .select()
+    .from(directoryTermMappings)
+    .where(eq(directoryTermMappings.tenantId, scope.tenantId))
+    .orderBy(asc(directoryTermMappings.taxonomy), asc(directoryTermMappings.termName), asc(directoryTermMappings.key))
+  return rows.map((r) => ({
+    key: r.key,
+    termId: r.termId,
+    termName: r.termName,
+    taxonomy: r.taxonomy,
+    termUri: r.termUri,
+    serviceType: r.serviceType,
+    features: r.features,
+    updatedAt: r.updatedAt,
+  }))
+}
+
+export async function findTermMapping(db: DbOrTx, scope: TenantScope, key: string): Promise<TermMappingRow | null> {
+  const rows = await listTermMappings(db, scope)
+  return rows.find((r) => r.key === key) ?? null
+}
+
+/** Sets what a foreign term means here. Refuses codes that are not ours; audited. */
+export async function saveTermMapping(
+  db: Db,
+  scope: TenantScope,
+  actor: DirectoryActor,
+  key: string,
+  mapping: { serviceType: string | null; features: string[] },
+): Promise<void> {
+  const problems: DirectoryProblem[] = []
+  if (mapping.serviceType !== null && !isServiceTypeCode(mapping.serviceType)) {
+    problems.push({ field: 'serviceType', message: 'Choose a service type from the list' })
+  }
+  mapping.features.forEach((f, i) => {
+    if (!isFeatureCode(f) || f === 'by-and-for') {
+      problems.push({ field: `features.${String(i)}`, message: 'Choose features from the list' })
+    }
+  })
+  if (problems.length > 0) throw new DirectoryValidationError(problems)
+  if (actor.role !== 'commissioner') throw new DirectoryPermissionError('Only a commissioner can map taxonomy terms.')
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(directoryTermMappings)
+      .set({
+        serviceType: mapping.serviceType,
+        features: [...new Set(mapping.features)],
+        updatedAt: new Date(),
+        updatedBy: actor.userId,
+      })
+      .where(and(eq(directoryTermMappings.tenantId, scope.tenantId), eq(directoryTermMappings.key, key)))
+      .returning({ key: directoryTermMappings.key, name: directoryTermMappings.termName })
+    if (updated.length !== 1) throw new DirectoryValidationError([{ field: 'key', message: 'No such term' }])
+    await recordAudit(tx, {
+      action: 'directory.term-mapping.save',
+      tenantId: scope.tenantId,
+      actor: { userId: actor.userId, label: actor.label },
+      subjectType: 'directory_term_mapping',
+      subjectId: key.slice(0, 200),
+      details: { term: updated[0]?.name ?? '', serviceType: mapping.serviceType, features: mapping.features },
+    })
+  })
+}
+
+async function recordSeenTerms(tx: DbOrTx, scope: TenantScope, seen: readonly SeenTerm[]): Promise<void> {
+  for (const chunk of chunks(seen, 200)) {
+    await tx
+      .insert(directoryTermMappings)
+      .values(
+        chunk.map((t) => ({
+          tenantId: scope.tenantId,
+          key: t.key,
+          termId: t.termId,
+          termName: t.name,
+          taxonomy: t.taxonomy ?? null,
+          termUri: t.uri ?? null,
+        })),
+      )
+      .onConflictDoNothing()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services to review
+
+export interface ServiceToReview {
+  id: string
+  name: string
+  reasons: ReviewReason[]
+  updatedAt: Date
+}
+
+/** The council's imported services that wait for a commissioner, by name. */
+export async function listServicesToReview(db: DbOrTx, scope: TenantScope): Promise<ServiceToReview[]> {
+  const rows = await db
+    .select()
+    .from(directoryServices)
+    .where(and(eq(directoryServices.tenantId, scope.tenantId), eq(directoryServices.needsReview, true)))
+    .orderBy(asc(directoryServices.name), asc(directoryServices.id))
+  return rows.map((r) => {
+    const service = serviceFromRow(r)
+    return { id: r.id, name: r.name, reasons: service.review?.reasons ?? [], updatedAt: r.updatedAt }
+  })
 }
 
 /**
@@ -911,11 +1183,12 @@ export async function importDirectory(
   const parsed = directorySchema.safeParse(incoming)
   if (!parsed.success) throw new DirectoryValidationError(zodProblems('', parsed.error.issues))
   if (actor.role === 'provider') throw new DirectoryPermissionError('Only the council can import a directory.')
-  const data = parsed.data
   return afterChange(
     db.transaction(async (tx) => {
       // Serialise imports and edits of one council's directory.
       await tx.execute(sql`select pg_advisory_xact_lock(727104, hashtext(${scope.tenantId}))`)
+      const own = await giveOwnIds(tx, scope, parsed.data)
+      const data = own.directory
       const existing = await loadDirectory(tx, scope, { publishedOnly: false })
       const merged = mergeDirectory(existing, data)
       if (!merged.ok) {
@@ -948,7 +1221,12 @@ export async function importDirectory(
       for (const chunk of chunks(changedServices, 200)) {
         await tx
           .insert(directoryServices)
-          .values(chunk.map((s) => ({ ...serviceRow(scope, s, actor, now), isExample: options.isExample ?? false })))
+          .values(
+            chunk.map((s) => ({
+              ...serviceRow(scope, s, actor, now, own.originKeys.get(s.id)),
+              isExample: options.isExample ?? false,
+            })),
+          )
           .onConflictDoUpdate({
             target: [directoryServices.tenantId, directoryServices.id],
             set: {
@@ -963,6 +1241,8 @@ export async function importDirectory(
               version: sql`excluded.version`,
               updatedAt: sql`excluded.updated_at`,
               updatedBy: sql`excluded.updated_by`,
+              needsReview: sql`excluded.needs_review`,
+              originKey: sql`coalesce(excluded.origin_key, ${directoryServices.originKey})`,
             },
           })
       }
@@ -996,7 +1276,8 @@ export async function importDirectory(
       })
       for (const chunk of chunks(historyRows, 200)) await tx.insert(directoryServiceHistory).values(chunk)
 
-      const warnings: string[] = []
+      if (options.seenTerms) await recordSeenTerms(tx, scope, options.seenTerms)
+      const warnings: string[] = [...own.notes]
       const incomingIds = new Set(data.services.map((s) => s.id))
       const untouched = existing.services.filter((s) => !incomingIds.has(s.id)).length
       if (untouched > 0) {
@@ -1025,6 +1306,7 @@ export async function importDirectory(
           locations: data.locations.length,
         },
       })
+      await bumpDataVersion(tx, scope.tenantId, 'directory')
       return result
     }),
   )

@@ -6,6 +6,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm'
 import { haversineKm } from '../../../lib/geo.js'
+import { allCouncilsDataVersion, VersionedCache } from '../../../platform/cache.js'
 import { type DbOrTx, queryRows } from '../../../platform/db/index.js'
 import {
   compareSessions,
@@ -16,7 +17,6 @@ import {
   type ServicePlace,
   type ServiceRecord,
 } from '../model.js'
-import { directoryGeneration } from '../repository.js'
 import type { Paging, ServiceFilters, TermFilter } from './params.js'
 
 /** A Postgres text[] literal of simple codes (taxonomy codes are lower-case words and hyphens). */
@@ -42,6 +42,18 @@ function termCondition(term: TermFilter): SQL {
   }
 }
 
+/**
+ * The national feed (no council asked for) shows a record imported into several councils once
+ * (ADR 0015): records with the same coalesce(origin_key, id) are one; the one holding the
+ * original id wins (origin_key null), then the council whose tenant id sorts first.
+ */
+const nationalOnce = sql`not exists (
+  select 1 from directory_services d
+  where d.status = 'published' and d.tenant_id <> s.tenant_id
+    and coalesce(d.origin_key, d.id) = coalesce(s.origin_key, s.id)
+    and ((d.origin_key is null and s.origin_key is not null)
+      or ((d.origin_key is null) = (s.origin_key is null) and d.tenant_id < s.tenant_id)))`
+
 /** Conditions on `s` (directory_services) for every filter but the location. */
 function serviceConditions(filters: ServiceFilters): SQL[] {
   const conditions: SQL[] = [sql`s.status = 'published'`]
@@ -49,6 +61,8 @@ function serviceConditions(filters: ServiceFilters): SQL[] {
     conditions.push(
       sql`s.tenant_id = (select c.id from organisations c where c.kind = 'council' and c.area_code = ${filters.council})`,
     )
+  } else {
+    conditions.push(nationalOnce)
   }
   if (filters.text !== undefined) {
     const pattern = likePattern(filters.text)
@@ -194,38 +208,24 @@ export async function listServices(
 
 /**
  * The matching services' keys in name order: filtered and sorted in SQL on the filter columns
- * alone (no record is read), then kept for MEMO_MS so that a client paging through the list (or
- * many clients at once) does not sort the directory again for every page. A change this process
- * makes to a directory drops what is kept at once (directoryGeneration); a change made by another
- * process (the command line, a second server) shows within MEMO_MS.
+ * alone (no record is read), then kept so that a client paging through the list (or many clients
+ * at once) does not sort the directory again for every page. What is kept is keyed by the
+ * directory data version of every council (platform/cache.ts), which any change in any process
+ * raises in its own transaction, so a kept list is never older than the last committed change.
  */
-const MEMO_MS = 2000
-const MEMO_ENTRIES = 200
-const memo = new Map<string, { at: number; generation: number; keys: Promise<Key[]> }>()
+const orderedKeysCache = new VersionedCache<Key[]>(200)
 
 async function orderedKeys(db: DbOrTx, filters: ServiceFilters): Promise<Key[]> {
-  const signature = JSON.stringify(filters)
-  const now = Date.now()
-  const kept = memo.get(signature)
-  if (kept?.generation === directoryGeneration() && now - kept.at < MEMO_MS) return kept.keys
+  const version = await allCouncilsDataVersion(db, 'directory')
   // One query for everyone asking at the same moment; a failed query is not kept.
-  const keys = queryRows<{ tenant_id: string; id: string }>(
-    db,
-    sql`select s.tenant_id, s.id from directory_services s
-        where ${sql.join(serviceConditions(filters), sql` and `)}
-        order by s.name collate "C", s.id, s.tenant_id`,
-  ).then((rows) => rows.map((r) => ({ tenantId: r.tenant_id, id: r.id })))
-  memo.delete(signature)
-  if (memo.size >= MEMO_ENTRIES) {
-    const oldest = memo.keys().next()
-    if (!oldest.done) memo.delete(oldest.value)
-  }
-  const entry = { at: now, generation: directoryGeneration(), keys }
-  memo.set(signature, entry)
-  keys.catch(() => {
-    if (memo.get(signature) === entry) memo.delete(signature)
-  })
-  return keys
+  return orderedKeysCache.get(db, JSON.stringify(filters), version, () =>
+    queryRows<{ tenant_id: string; id: string }>(
+      db,
+      sql`select s.tenant_id, s.id from directory_services s
+          where ${sql.join(serviceConditions(filters), sql` and `)}
+          order by s.name collate "C", s.id, s.tenant_id`,
+    ).then((rows) => rows.map((r) => ({ tenantId: r.tenant_id, id: r.id }))),
+  )
 }
 
 export interface ServiceAtLocationItem {
@@ -308,33 +308,44 @@ export async function listServiceAtLocations(
   return { total, items }
 }
 
-/** The full record of a published service, or null. When several councils hold the id, the council's code decides, else the first by code. */
-export async function findPublishedService(db: DbOrTx, id: string, council?: string): Promise<ServiceRecord | null> {
-  const rows = await queryRows<{ tenant_id: string; service: Service; organisation: Organisation }>(
+/**
+ * What a lookup by id found: the record, nothing, or several councils' records with that id (only
+ * possible for data stored before imports gave copies their own ids, ADR 0015). The API never
+ * picks one council's record for an id another council also holds: it asks for `council`.
+ */
+export type Lookup = { record: ServiceRecord } | { ambiguous: string[] } | null
+
+/** The full record of a published service. */
+export async function findPublishedService(db: DbOrTx, id: string, council?: string): Promise<Lookup> {
+  const rows = await queryRows<{ tenant_id: string; area_code: string; service: Service; organisation: Organisation }>(
     db,
-    sql`select s.tenant_id, s.data as service, o.data as organisation
+    sql`select s.tenant_id, c.area_code, s.data as service, o.data as organisation
         from directory_services s
         join directory_organisations o on o.tenant_id = s.tenant_id and o.id = s.organisation_id
         join organisations c on c.id = s.tenant_id and c.kind = 'council'
         where s.status = 'published' and s.id = ${id}::uuid
         ${council === undefined ? sql`` : sql`and c.area_code = ${council}`}
         order by c.area_code
-        limit 1`,
+        limit 10`,
   )
+  return lookupOf(db, rows)
+}
+
+async function lookupOf(
+  db: DbOrTx,
+  rows: { tenant_id: string; area_code: string; service: Service; organisation: Organisation }[],
+): Promise<Lookup> {
   const row = rows[0]
   if (!row) return null
-  return loadRecord(db, row.tenant_id, row.service, row.organisation)
+  if (rows.length > 1) return { ambiguous: rows.map((r) => r.area_code) }
+  return { record: await loadRecord(db, row.tenant_id, row.service, row.organisation) }
 }
 
 /** The full record of the published service a service at location belongs to, or null. */
-export async function findPublishedServiceOfSal(
-  db: DbOrTx,
-  salId: string,
-  council?: string,
-): Promise<ServiceRecord | null> {
-  const rows = await queryRows<{ tenant_id: string; service: Service; organisation: Organisation }>(
+export async function findPublishedServiceOfSal(db: DbOrTx, salId: string, council?: string): Promise<Lookup> {
+  const rows = await queryRows<{ tenant_id: string; area_code: string; service: Service; organisation: Organisation }>(
     db,
-    sql`select s.tenant_id, s.data as service, o.data as organisation
+    sql`select s.tenant_id, c.area_code, s.data as service, o.data as organisation
         from directory_service_at_locations sal
         join directory_services s on s.tenant_id = sal.tenant_id and s.id = sal.service_id
         join directory_organisations o on o.tenant_id = s.tenant_id and o.id = s.organisation_id
@@ -342,11 +353,9 @@ export async function findPublishedServiceOfSal(
         where s.status = 'published' and sal.id = ${salId}::uuid
         ${council === undefined ? sql`` : sql`and c.area_code = ${council}`}
         order by c.area_code
-        limit 1`,
+        limit 10`,
   )
-  const row = rows[0]
-  if (!row) return null
-  return loadRecord(db, row.tenant_id, row.service, row.organisation)
+  return lookupOf(db, rows)
 }
 
 async function loadRecord(

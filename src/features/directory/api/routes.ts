@@ -41,6 +41,12 @@ const notFoundBody = (what: string, id: string) => {
   return { error: message, message }
 }
 
+/** Several councils hold the id (records stored before ADR 0015): the caller must name the council. */
+const ambiguousBody = (what: string, id: string, councils: string[]) => {
+  const message = `More than one council publishes a ${what} with id ${id}: add ?council= with one of ${councils.join(', ')}`
+  return { error: message, message, councils }
+}
+
 /** The `council` query of a single-record route (checked the same way as for lists). */
 function councilOf(query: RawQuery): string | undefined {
   return parseServiceFilters({ council: query.council }).council
@@ -99,9 +105,10 @@ export function registerOrukApiRoutes(app: FastifyInstance): void {
       const id = params.id ?? ''
       const council = councilOf(query)
       if (!UUID.test(id)) return json(reply, 404, notFoundBody('service', id))
-      const record = await findPublishedService(db, id.toLowerCase(), council)
-      if (!record) return json(reply, 404, notFoundBody('service', id))
-      return json(reply, 200, serviceToOruk(record))
+      const found = await findPublishedService(db, id.toLowerCase(), council)
+      if (!found) return json(reply, 404, notFoundBody('service', id))
+      if ('ambiguous' in found) return json(reply, 409, ambiguousBody('service', id, found.ambiguous))
+      return json(reply, 200, serviceToOruk(found.record))
     }),
   )
 
@@ -134,9 +141,10 @@ export function registerOrukApiRoutes(app: FastifyInstance): void {
       const id = params.id ?? ''
       const council = councilOf(query)
       if (!UUID.test(id)) return json(reply, 404, notFoundBody('service at location', id))
-      const record = await findPublishedServiceOfSal(db, id.toLowerCase(), council)
-      if (!record) return json(reply, 404, notFoundBody('service at location', id))
-      return json(reply, 200, serviceToOruk(record))
+      const found = await findPublishedServiceOfSal(db, id.toLowerCase(), council)
+      if (!found) return json(reply, 404, notFoundBody('service at location', id))
+      if ('ambiguous' in found) return json(reply, 409, ambiguousBody('service at location', id, found.ambiguous))
+      return json(reply, 200, serviceToOruk(found.record))
     }),
   )
 
