@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -211,6 +212,8 @@ export const jobs = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
+    /** How many times a process claimed the job (1 when it ran once). */
+    attempts: integer('attempts').notNull().default(0),
   },
   (t) => [index('jobs_tenant_idx').on(t.tenantId, t.createdAt), index('jobs_status_idx').on(t.status)],
 )
@@ -236,6 +239,21 @@ export const partnershipMembers = pgTable(
     joinedBy: uuid('joined_by'),
   },
   (t) => [primaryKey({ columns: [t.partnershipId, t.tenantId] })],
+)
+
+/**
+ * One counter per council and kind of data, raised in the same transaction as every write to that
+ * data (src/platform/cache.ts): caches in any process are keyed by it, so none serves a stale page.
+ */
+export const councilDataVersions = pgTable(
+  'council_data_versions',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    domain: text('domain', { enum: ['directory', 'needs'] }).notNull(),
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+    changedAt: ts('changed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.domain] })],
 )
 
 /** Instance-wide settings (e.g. the generated development secret). */

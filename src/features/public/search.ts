@@ -25,6 +25,7 @@ import {
   PostcodeDistricts,
   parsePostcodeQuery,
 } from '../../lib/postcodes.js'
+import { allCouncilsDataVersion, VersionedCache } from '../../platform/cache.js'
 import { type DbOrTx, queryRows } from '../../platform/db/index.js'
 import { fromRoot } from '../../platform/root.js'
 import {
@@ -226,58 +227,26 @@ function sortSessions(sessions: Schedule[]): Schedule[] {
 }
 
 /**
- * The published directories' search index, kept in memory between requests.
- *
- * Invalidation: before each search, one cheap query fingerprints the directory tables (numbers of
- * rows, the sum of service versions, the latest change times). Any save, import, publish or
- * unpublish bumps a service's version and updated_at or changes a count, so a newly published
- * service appears on the very next search, in tests and in production, with no waiting. We chose
- * this over a time-to-live (say 30 s) because correctness comes first: a TTL would show a service
- * that was just unpublished for up to 30 s. The fingerprint costs one round trip of aggregates
- * over the directory tables (small: thousands of rows), far less than loading and indexing them.
+ * The published directories' search index, kept in memory between requests and rebuilt when any
+ * council's directory changes: keyed by the directory data version of every council
+ * (platform/cache.ts), which each save, import, publish or unpublish raises in its own
+ * transaction. So a newly published service appears on the very next search in every process,
+ * with no time to live; reading the version is one small query, far less than loading and
+ * indexing the directories.
  */
 export class SearchIndexCache {
-  private current: { fingerprint: string; index: SearchIndex } | undefined
-  private building: { fingerprint: string; promise: Promise<SearchIndex> } | undefined
-  /** How many times the index was built (for tests of the cache). */
-  builds = 0
+  private readonly cache = new VersionedCache<SearchIndex>(1)
 
   constructor(private readonly db: DbOrTx) {}
 
-  async fingerprint(): Promise<string> {
-    const rows = await queryRows<Record<string, unknown>>(
-      this.db,
-      sql`select
-        (select count(*) from directory_services)::text as services,
-        (select count(*) from directory_services where status = 'published')::text as published,
-        (select coalesce(sum(version), 0) from directory_services)::text as versions,
-        (select max(updated_at) from directory_services)::text as services_at,
-        (select count(*) from directory_locations)::text as locations,
-        (select max(updated_at) from directory_locations)::text as locations_at,
-        (select count(*) from directory_organisations)::text as organisations,
-        (select max(updated_at) from directory_organisations)::text as organisations_at,
-        (select count(*) from directory_service_at_locations)::text as places,
-        (select count(*) from directory_schedules)::text as sessions`,
-    )
-    return JSON.stringify(rows[0] ?? {})
+  /** How many times the index was built (for tests of the cache). */
+  get builds(): number {
+    return this.cache.builds
   }
 
   async get(): Promise<SearchIndex> {
-    const fingerprint = await this.fingerprint()
-    if (this.current?.fingerprint === fingerprint) return this.current.index
-    if (this.building?.fingerprint === fingerprint) return this.building.promise
-    const promise = loadSearchableServices(this.db).then((services) => {
-      const index = buildSearchIndex(services)
-      this.builds++
-      this.current = { fingerprint, index }
-      return index
-    })
-    this.building = { fingerprint, promise }
-    try {
-      return await promise
-    } finally {
-      if (this.building.promise === promise) this.building = undefined
-    }
+    const version = await allCouncilsDataVersion(this.db, 'directory')
+    return this.cache.get(this.db, 'index', version, async () => buildSearchIndex(await loadSearchableServices(this.db)))
   }
 }
 

@@ -16,6 +16,7 @@
 import { eq, and } from 'drizzle-orm'
 import { dataImports, importKinds, users } from '../../../db/schema/index.js'
 import { recordAudit } from '../../../platform/audit.js'
+import { bumpDataVersion } from '../../../platform/cache.js'
 import type { Db, DbOrTx } from '../../../platform/db/index.js'
 import { fromRoot } from '../../../platform/root.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
@@ -356,6 +357,7 @@ export async function importFile(
           coverage: summary.coverage,
         },
       })
+      await bumpDataVersion(tx, scope.tenantId, 'needs')
       summary.importId = importId
       progress(1, () => `Stored ${plural(summary.rowsStored, 'row')}`)
       return summary

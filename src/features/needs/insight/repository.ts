@@ -6,6 +6,7 @@
 import { and, arrayContains, asc, desc, eq } from 'drizzle-orm'
 import { femaleShareAssumptions, type InsightCohort, insights, priorities, users } from '../../../db/schema/index.js'
 import { type Actor, recordAudit } from '../../../platform/audit.js'
+import { bumpDataVersion } from '../../../platform/cache.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 
@@ -95,6 +96,7 @@ export async function createInsight(
       subjectId: id,
       details: insightAuditDetails(input),
     })
+    await bumpDataVersion(tx, scope.tenantId, 'needs')
     return id
   })
 }
@@ -122,6 +124,7 @@ export async function updateInsight(
       subjectId: id,
       details: insightAuditDetails(input),
     })
+    await bumpDataVersion(tx, scope.tenantId, 'needs')
     return true
   })
 }
@@ -143,6 +146,7 @@ export async function deleteInsight(db: DbOrTx, scope: TenantScope, actor: Actor
       subjectId: id,
       details: { organisation: gone.organisation, receivedOn: gone.receivedOn },
     })
+    await bumpDataVersion(tx, scope.tenantId, 'needs')
     return true
   })
 }
@@ -205,6 +209,7 @@ export async function createPriority(
       subjectId: id,
       details: priorityAuditDetails(input),
     })
+    await bumpDataVersion(tx, scope.tenantId, 'needs')
     return id
   })
 }
@@ -237,6 +242,7 @@ export async function updatePriority(
       subjectId: id,
       details: { ...priorityAuditDetails(input), previousStatus: previous.status },
     })
+    await bumpDataVersion(tx, scope.tenantId, 'needs')
     return true
   })
 }
@@ -286,5 +292,6 @@ export async function setFemaleShare(
         previousSource: previous?.source ?? null,
       },
     })
+    await bumpDataVersion(tx, scope.tenantId, 'needs')
   })
 }
