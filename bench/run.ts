@@ -21,6 +21,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { CookieJar, DEMO_COMMISSIONER, getPage, signIn } from './client.js'
 import { type LoadSummary, measure } from './load.js'
+import { runNeedsAssessmentBench } from './needs-assessment.js'
 import { benchNeedsImport, loadNeedsDemoData, type NeedsImportResult } from './needs-import.js'
 import { formatNearestResult, runNearestBenchmark, writeNearestResult } from './nearest.js'
 import { runOrukApiBench } from './oruk-api.js'
@@ -112,8 +113,8 @@ const NEEDS_STATIC_NAME = 'bench-static-needs.html'
 const needsStaticPath = path.join(projectRoot, 'public', NEEDS_STATIC_NAME)
 const DEMO_ANALYST = { email: 'analyst@barnet.example', password: 'barnet-demo-2026' }
 
-type Section = 'server' | 'needs-import' | 'nearest' | 'oruk-api'
-const allSections: readonly Section[] = ['server', 'needs-import', 'nearest', 'oruk-api']
+type Section = 'server' | 'needs-import' | 'nearest' | 'oruk-api' | 'needs-assessment'
+const allSections: readonly Section[] = ['server', 'needs-import', 'nearest', 'oruk-api', 'needs-assessment']
 
 /** `--name value` or `--name=value` from the command line. */
 function option(name: string): string | undefined {
@@ -604,6 +605,15 @@ async function main(): Promise<number> {
       otherErrors.push(`oruk-api: ${err instanceof Error ? err.message : String(err)}`)
     }
   }
+  let needsAssessment: unknown = null
+  if (settings.sections.includes('needs-assessment')) {
+    log('\nNeeds assessment built in memory for 1,000,000 indicator rows and 25,000 indicators (issue 10)')
+    try {
+      needsAssessment = await runNeedsAssessmentBench()
+    } catch (err) {
+      otherErrors.push(`needs-assessment: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
   for (const e of otherErrors) log(`\n  FAILED: ${e}`)
 
   const targets = [...targetsFor(results, needsImport), ...pageTargets(results)]
@@ -775,6 +785,7 @@ async function main(): Promise<number> {
     needsImport: needsImport ?? (needsImportError ? { error: needsImportError } : null),
     nearest,
     orukApi,
+    needsAssessment,
     targets,
     allTargetsPass: targets.length > 0 && targets.every((t) => t.pass === true),
   }

@@ -5,7 +5,7 @@
  */
 import { wilsonInterval } from '../../../../lib/stats.js'
 import type { CountInput, DisclosedCount } from '../../../../lib/suppression.js'
-import { TimeSlicer } from '../../../../lib/time-slice.js'
+import { codeUnitOrder, sortSliced, TimeSlicer } from '../../../../lib/time-slice.js'
 import { countCell, disclose, hiddenCell, percentCell, textCell } from '../cells.js'
 import { UNMET_NEED_INDICATORS } from '../definitions.js'
 import { type AssessmentData, comparePeriods, type Sex, sexCode } from '../model.js'
@@ -154,7 +154,7 @@ async function fingertipsTable(
   section: SectionView,
   slicer: TimeSlicer,
 ): Promise<TableView> {
-  const ids = [...byIndicator.keys()].sort((a, b) => a - b)
+  const ids = await sortSliced([...byIndicator.keys()], (a, b) => a - b, slicer)
   const tableRows: Record<string, Cell>[] = []
   for (const id of ids) {
     if (slicer.due()) await slicer.pause()
@@ -234,7 +234,7 @@ async function localTable(
   section: SectionView,
   slicer: TimeSlicer,
 ): Promise<TableView> {
-  const names = [...byName.keys()].sort()
+  const names = await sortSliced([...byName.keys()], codeUnitOrder, slicer)
   const tableRows: Record<string, Cell>[] = []
   for (const name of names) {
     if (slicer.due()) await slicer.pause()
