@@ -31,6 +31,12 @@ export const paths = {
     invite: (id: string) => `/partnerships/${id}/invite`,
   },
   audit: { list: '/audit', verify: '/audit/verify' },
+  needs: {
+    overview: '/needs',
+    /** A section of the assessment by its page slug (src/features/needs/assessment/pages.ts). */
+    section: (slug: string) => `/needs/${slug}`,
+    howToRead: '/needs/how-to-read',
+  },
   job: (id: string) => `/jobs/${id}`,
   exit: '/exit',
 } as const

@@ -12,7 +12,8 @@ import { describe, expect, test } from 'vitest'
 import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
 import { fromRoot } from '../../src/platform/root.js'
 import { SignInPage } from './pages/auth.js'
-import { AssessmentPage, DataImportsPage, followNeedsSubNavigation } from './pages/needs.js'
+import { sectionTitles } from '../../src/features/needs/assessment/sections/common.js'
+import { AssessmentPage, AssessmentSectionPage, DataImportsPage, followNeedsSubNavigation } from './pages/needs.js'
 import {
   AssessmentLocalPart,
   AssumptionsPage,
@@ -83,6 +84,7 @@ describe('local insight, priorities and assumptions', () => {
 
     // ---- Local insight ----
     await (await new AssessmentPage(page).open()).verifyOnPage()
+    await AssessmentSectionPage.open(page, 'unmet-need', 'Unmet need')
     // The demo council has no local insight yet.
     expect(await assessment.relatedInsight('unmet-need')).toEqual([])
     await followNeedsSubNavigation(page, 'Insight')
@@ -117,28 +119,33 @@ describe('local insight, priorities and assumptions', () => {
     expect(await list.entryTitles()).toEqual([])
 
     // In the assessment: under the sections whose groups include homeless or migrant women
-    // (src/features/needs/assessment/sections/common.ts, sectionCohorts), not under the others.
+    // (src/features/needs/assessment/sections/common.ts, sectionCohorts), not under the others;
+    // each section on its own page.
     await followNeedsSubNavigation(page, 'Assessment')
     await new AssessmentPage(page).verifyOnPage()
     for (const section of ['access', 'unmet-need', 'exits', 'harm']) {
+      await AssessmentSectionPage.open(page, section, sectionTitles[section] ?? section)
       const related = await assessment.relatedInsight(section)
       expect(related, `related insight in ${section}`).toHaveLength(1)
       expect(related[0]).toContain(`${insight.organisation} (by and for)`)
       expect(related[0]).toContain(insight.summary)
     }
     for (const section of ['referrals', 'safeguarding', 'representation']) {
+      await AssessmentSectionPage.open(page, section, sectionTitles[section] ?? section)
       expect(await assessment.relatedInsight(section), `related insight in ${section}`).toEqual([])
     }
     // The local insight section lists the entry once under each of its two groups, homeless
     // before migrant (the order of the groups in the guide); the source column is empty.
+    const insightPage = await AssessmentSectionPage.open(page, 'local-insight', 'Local insight')
     const entryCells = [insight.organisation, 'Yes', '4 March 2025', insight.summary, '']
     expect(await assessment.tableRows('insight')).toEqual([
       [HOMELESS, ...entryCells],
       [MIGRANT, ...entryCells],
     ])
-    expect(await new AssessmentPage(page).headlineFigure('insight', 'Cohorts with local insight')).toBe('2 of 16')
+    expect(await insightPage.headlineFigure('insight', 'Cohorts with local insight')).toBe('2 of 16')
 
     // ---- A priority from the unmet need section ----
+    await AssessmentSectionPage.open(page, 'unmet-need', 'Unmet need')
     const priorityForm = await (await assessment.recordAsPriority('unmet-need')).verifyOnPage()
     expect(pathOf(page)).toBe('/needs/priorities/new')
     // The button fills in the section's title and where the finding comes from.
@@ -168,6 +175,7 @@ describe('local insight, priorities and assumptions', () => {
 
     await followNeedsSubNavigation(page, 'Assessment')
     await new AssessmentPage(page).verifyOnPage()
+    await AssessmentSectionPage.open(page, 'recorded-priorities', 'Priorities')
     expect(await assessment.tableRows('priorities')).toEqual([
       [priorityTitle, finding, evidence, HOMELESS, '2025 to 2028', 'Agreed'],
     ])
@@ -179,8 +187,8 @@ describe('local insight, priorities and assumptions', () => {
     // alcohol only 170 + non-opiate and alcohol 75 = 245; all people 440 + 230 = 670.
     // The demo states 30%: 1 - 245 / (3046 x 0.30) = 1 - 245 / 913.8 = 0.73189 -> 73.2%.
     const cardLabel = 'Women dependent drinkers not in treatment (modelled)'
-    const assessmentPage = new AssessmentPage(page)
-    expect(await assessmentPage.headlineFigure('unmet-need', cardLabel)).toBe('73.2%')
+    const unmetNeed = await AssessmentSectionPage.open(page, 'unmet-need', 'Unmet need')
+    expect(await unmetNeed.headlineFigure('unmet-need', cardLabel)).toBe('73.2%')
 
     await followNeedsSubNavigation(page, 'Assumptions')
     const assumptions = await new AssumptionsPage(page).verifyOnPage()
@@ -194,13 +202,14 @@ describe('local insight, priorities and assumptions', () => {
     )
 
     await followNeedsSubNavigation(page, 'Assessment')
-    await assessmentPage.verifyOnPage()
+    await new AssessmentPage(page).verifyOnPage()
+    await AssessmentSectionPage.open(page, 'unmet-need', 'Unmet need')
     await screenshot(page, 'needs-assessment-modelled')
     // 25%: 3046 x 0.25 = 761.5; 1 - 245 / 761.5 = 0.67827 -> 67.8%.
     // Lower: 2237 x 0.25 = 559.25; 1 - 245 / 559.25 = 0.56191 -> 56.2%.
     // Upper: 4284 x 0.25 = 1071; 1 - 245 / 1071 = 0.77124 -> 77.1%.
     // All people (not modelled): 1 - 670 / 3046 = 0.78004 -> 78.0%.
-    expect(await assessmentPage.headlineFigure('unmet-need', cardLabel)).toBe('67.8%')
+    expect(await unmetNeed.headlineFigure('unmet-need', cardLabel)).toBe('67.8%')
     const card = assessment
       .section('unmet-need')
       .locator('ul[aria-label^="Headline figures"] > li')

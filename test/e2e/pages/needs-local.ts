@@ -109,7 +109,7 @@ export class InsightFormPage extends BasePage {
   }
 }
 
-/** The needs assessment page's parts that local insight and priorities feed. */
+/** The parts of the needs assessment's section pages that local insight and priorities feed. */
 export class AssessmentLocalPart {
   constructor(readonly page: Page) {}
 
@@ -119,7 +119,7 @@ export class AssessmentLocalPart {
 
   /** The entries under "Related local insight" in a section, as read. */
   async relatedInsight(sectionId: string): Promise<string[]> {
-    const items = this.section(sectionId).locator('h3:text-is("Related local insight") + ul > li')
+    const items = this.section(sectionId).locator('h2:text-is("Related local insight") + ul > li')
     return Promise.all((await items.all()).map((li) => textOf(li)))
   }
 

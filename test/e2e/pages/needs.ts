@@ -110,6 +110,16 @@ export class ImportSummaryPage extends BasePage {
   }
 }
 
+/** Headline figure cards: each card is a list item of paragraphs (label, value, detail). */
+async function figureIn(cards: Locator, label: string): Promise<string | undefined> {
+  for (const card of await cards.all()) {
+    const texts = (await card.locator('p').allInnerTexts()).map((t) => t.trim())
+    if (texts[0] === label) return texts[1] ?? ''
+  }
+  return undefined
+}
+
+/** The assessment's overview (/needs): headline figures and each section's key finding. */
 export class AssessmentPage extends BasePage {
   readonly heading = 'Needs assessment: women’s drug and alcohol treatment'
 
@@ -123,19 +133,63 @@ export class AssessmentPage extends BasePage {
     await followNeedsSubNavigation(this.page, item)
   }
 
+  /** The value of a headline figure of the overview, found by its label (exactly). */
+  async headlineFigure(label: string): Promise<string> {
+    const value = await figureIn(this.page.locator('ul[aria-label="Headline figures"] > li'), label)
+    if (value === undefined) throw new Error(`no headline figure "${label}" on the overview`)
+    return value
+  }
+
+  /** The key finding shown for a section, by the section's id. */
+  async keyFinding(sectionId: string): Promise<string> {
+    return (await this.page.locator(`li#${sectionId} p`).first().innerText()).trim()
+  }
+
+  /** Follows a section's link in the key findings to the section's page. */
+  async openSection(title: string): Promise<AssessmentSectionPage> {
+    await this.clickAndWaitForNextPage(
+      this.page.locator('#key-findings + ol').getByRole('link', { name: title, exact: true }),
+    )
+    return new AssessmentSectionPage(this.page, title)
+  }
+
+  /** Follows "how to read these figures". */
+  async openHowToRead(): Promise<HowToReadPage> {
+    await this.clickAndWaitForNextPage(this.page.getByRole('link', { name: 'how to read these figures' }).first())
+    return new HowToReadPage(this.page)
+  }
+
+  async downloadReport(): Promise<Downloaded> {
+    return downloadFrom(this.page, this.page.locator('a[href^="/needs/report.docx"]').first())
+  }
+}
+
+/** One section's page (/needs/access, /needs/unmet-need, ...); its h1 is the section's title. */
+export class AssessmentSectionPage extends BasePage {
+  constructor(
+    page: Page,
+    readonly heading: string,
+  ) {
+    super(page)
+  }
+
+  /** Opens a section's page by its address (/needs/<slug>) and checks it is the page titled `title`. */
+  static async open(page: Page, slug: string, title: string): Promise<AssessmentSectionPage> {
+    await page.goto(`/needs/${slug}`)
+    return new AssessmentSectionPage(page, title).verifyOnPage()
+  }
+
   /** A section of the assessment by its id (access, unmet-need, referrals, ...). */
   section(id: string): Locator {
     return this.page.locator(`section#${id}`)
   }
 
-  /** The value of a headline figure in a section, found by its label (exactly). */
+  /** The value of a headline figure in the section, found by its label (exactly). */
   async headlineFigure(sectionId: string, label: string): Promise<string> {
     const cards = this.section(sectionId).locator('ul[aria-label^="Headline figures"] > li')
-    for (const card of await cards.all()) {
-      const texts = (await card.locator('p').allInnerTexts()).map((t) => t.trim())
-      if (texts[0] === label) return texts[1] ?? ''
-    }
-    throw new Error(`no headline figure "${label}" in section ${sectionId}`)
+    const value = await figureIn(cards, label)
+    if (value === undefined) throw new Error(`no headline figure "${label}" in section ${sectionId}`)
+    return value
   }
 
   /** Downloads the CSV of the first table of a section with a CSV link. */
@@ -144,8 +198,25 @@ export class AssessmentPage extends BasePage {
     return downloadFrom(this.page, link)
   }
 
-  async downloadReport(): Promise<Downloaded> {
-    return downloadFrom(this.page, this.page.locator('a[href^="/needs/report.docx"]').first())
+  /** Follows the GOV.UK pagination to the next section's page, whose title is `nextTitle`. */
+  async nextSection(nextTitle: string): Promise<AssessmentSectionPage> {
+    await this.clickAndWaitForNextPage(this.page.locator('.govuk-pagination__next a'))
+    return new AssessmentSectionPage(this.page, nextTitle)
+  }
+
+  async backToOverview(): Promise<AssessmentPage> {
+    await this.clickAndWaitForNextPage(this.page.getByRole('link', { name: 'Back to the overview' }))
+    return new AssessmentPage(this.page)
+  }
+}
+
+/** The notes that apply to every table, said once, and the sources. */
+export class HowToReadPage extends BasePage {
+  readonly heading = 'How to read these figures'
+
+  async backToOverview(): Promise<AssessmentPage> {
+    await this.clickAndWaitForNextPage(this.page.getByRole('link', { name: 'Back to the overview' }))
+    return new AssessmentPage(this.page)
   }
 }
 

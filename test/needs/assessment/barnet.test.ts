@@ -258,7 +258,7 @@ describe('needs assessment on Barnet’s published NDTMS data', () => {
   })
 
   it('the page shows the same figures, with a table for each chart', async () => {
-    const page = await client.get('/needs')
+    const page = await client.get('/needs/access')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Needs assessment')
     expect(page.body).toContain('id="table-access"')

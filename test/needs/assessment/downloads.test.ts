@@ -13,6 +13,7 @@ import { fromRoot } from '../../../src/platform/root.js'
 import { createTestContext, type TestClient, type TestContext } from '../../support/app.js'
 import type { TestUser } from '../../support/factories.js'
 import { htmlTableCells, htmlTableHeaders, parseCsv } from './support.js'
+import { allSectionPages } from './pages.js'
 
 describe('assessment downloads', () => {
   let ctx: TestContext
@@ -50,7 +51,7 @@ describe('assessment downloads', () => {
     })
     client = await ctx.signedIn(user)
     view = JSON.parse((await client.get('/needs?format=json')).body) as AssessmentView
-    page = (await client.get('/needs')).body
+    page = await allSectionPages(client)
     tables = view.sections.flatMap((s) => s.tables)
   })
   afterAll(async () => {

@@ -9,6 +9,7 @@ import type { AssessmentView, TableView } from '../../../src/features/needs/asse
 import { createTestContext, type TestClient, type TestContext } from '../../support/app.js'
 import type { TestUser } from '../../support/factories.js'
 import { type HandRow, htmlTableCells, insertImport, insertNdtms, parseCsv } from './support.js'
+import { allSectionPages } from './pages.js'
 
 const P = '2021/22'
 
@@ -164,7 +165,7 @@ describe('small-number suppression on the assessment', () => {
     client = await ctx.signedIn(user)
     view = JSON.parse((await client.get('/needs?format=json')).body) as AssessmentView
     tables = view.sections.flatMap((s) => s.tables)
-    page = (await client.get('/needs')).body
+    page = await allSectionPages(client)
   })
   afterAll(async () => {
     await ctx.close()

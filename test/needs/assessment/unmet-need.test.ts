@@ -174,7 +174,7 @@ describe('unmet need', () => {
     expect(need.need?.modelled).toBe(true)
     // Women are 121 of 311 = 38.9% of people in treatment for alcohol (Wilson 33.7% to 44.4%): in line with 35%.
     expect(need.womenShare?.display).toBe('38.9%')
-    const page = await client.get('/needs')
+    const page = await client.get('/needs/access')
     expect(page.body).toContain('(modelled)')
   })
 

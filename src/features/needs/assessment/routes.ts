@@ -1,20 +1,34 @@
 /**
- * The needs assessment page, GET /needs, for commissioners and analysts. The same address gives
- * the downloads: `?format=json` (the whole view model), `?format=csv` (every table, long format),
- * and with `&table=<id>` one table as CSV or JSON. Downloads are audited.
+ * The needs assessment pages, for commissioners and analysts (issue 11, issue 8): the overview of
+ * key findings at GET /needs, one page per section (/needs/access, /needs/unmet-need, ...) and
+ * "How to read these figures" (/needs/how-to-read). Every page keeps the selection (period,
+ * substance, age). The overview's address gives the downloads of the whole view: `?format=json`
+ * (the whole view model), `?format=csv` (every table, long format); a section's address gives its
+ * own (`?format=csv|json`, the section's tables); with `&table=<id>` either gives one table as CSV
+ * or JSON. Downloads are audited.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { recordAudit } from '../../../platform/audit.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
 import { parseQuery } from '../../../platform/forms.js'
+import { paths } from '../../../platform/paths.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { assessmentToCsv, downloadFileName, findTable, sectionOfTable, tableToCsv } from './export.js'
 import { IMPORTS_PATH } from './notes.js'
+import {
+  COMMON_NOTES,
+  neighbours,
+  overviewOf,
+  sectionForPage,
+  sectionOnlyView,
+  sectionSlugs,
+  slugOfSection,
+} from './pages.js'
 import { AssessmentSelectionError, buildAssessment } from './service.js'
 import type { AssessmentSelection, AssessmentView, SectionView } from './types.js'
 
-export const ASSESSMENT_PATH = '/needs'
+export const ASSESSMENT_PATH = paths.needs.overview
 const V = 'features/needs/assessment/views'
 const access = { roles: ['commissioner', 'analyst'] as const }
 
@@ -48,10 +62,23 @@ function normalisePeriod(period: string | undefined): string | undefined {
 
 const fieldIds = { period: 'period', substance: 'substance', age: 'age' } as const
 
+type Format = 'html' | 'csv' | 'json'
+type Query = z.infer<typeof querySchema>
+type Page = { kind: 'overview' } | { kind: 'section'; id: string } | { kind: 'how-to-read' }
+
+interface Resolved {
+  view: AssessmentView
+  format: Format
+  query: Query
+  /** Set when the selection was refused: the view is the default one and the page is a 400. */
+  problem?: AssessmentSelectionError
+}
+
 export function registerAssessmentRoutes(app: FastifyInstance): void {
   const { db } = app
 
-  app.get(ASSESSMENT_PATH, { config: { access } }, async (request, reply) => {
+  /** Parses the query and builds the view; a refused selection gives the default view for an HTML 400. */
+  async function resolve(request: FastifyRequest): Promise<Resolved> {
     const user = request.currentUser
     if (!user) throw new HttpError(401, 'Sign in to continue.')
     const query = parseQuery(querySchema, request.query)
@@ -61,41 +88,52 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
     if (period !== undefined) wanted.period = period
     if (query.substance !== undefined) wanted.substanceGroup = query.substance
     if (query.age !== undefined) wanted.ageGroup = query.age
-
-    let view: AssessmentView
     try {
       if (period !== undefined && !/^\d{4}\/\d{2}$/.test(period)) {
         throw new AssessmentSelectionError('Choose a year from the list, like 2021/22.', 'period')
       }
-      view = await buildAssessment(db, user.scope, wanted)
+      return { view: await buildAssessment(db, user.scope, wanted), format, query }
     } catch (err) {
       if (!(err instanceof AssessmentSelectionError)) throw err
       if (format !== 'html') throw new HttpError(400, err.message)
-      const fallback = await buildAssessment(db, user.scope, {})
-      return renderPage(reply.code(400), fallback, {
-        errors: {
-          summary: [{ text: err.message, href: `#${fieldIds[err.field]}` }],
-          fields: { [fieldIds[err.field]]: { text: err.message } },
-        },
-        values: { period: query.period, substance: query.substance, age: query.age },
-      })
+      return { view: await buildAssessment(db, user.scope, {}), format, query, problem: err }
     }
+  }
+
+  async function handle(request: FastifyRequest, reply: FastifyReply, page: Page) {
+    const user = request.currentUser
+    if (!user) throw new HttpError(401, 'Sign in to continue.')
+    const { view, format, query, problem } = await resolve(request)
+    const section = page.kind === 'section' ? view.sections.find((s) => s.id === page.id) : undefined
+    if (page.kind === 'section' && !section) throw notFound('section')
 
     if (format === 'html') {
       if (query.table !== undefined) throw new HttpError(400, 'A table can only be downloaded as CSV or JSON.')
-      return renderPage(reply, view, {})
+      if (problem) {
+        return renderPage(reply.code(400), view, page, {
+          errors: {
+            summary: [{ text: problem.message, href: `#${fieldIds[problem.field]}` }],
+            fields: { [fieldIds[problem.field]]: { text: problem.message } },
+          },
+          values: { period: query.period, substance: query.substance, age: query.age },
+        })
+      }
+      return renderPage(reply, view, page, {})
     }
+    if (page.kind === 'how-to-read') throw new HttpError(400, 'This page has no download; use the assessment’s.')
 
-    const table = query.table === undefined ? undefined : findTable(view, query.table)
+    // One table (of the section, on a section's address), the section, or the whole view.
+    const scopeView = section ? sectionOnlyView(view, section) : view
+    const table = query.table === undefined ? undefined : findTable(scopeView, query.table)
     if (query.table !== undefined && !table) throw notFound('table')
-    const fileName = downloadFileName(view, format, table?.id)
-    await audit(user, view, format, fileName, table?.id)
+    const fileName = downloadFileName(view, format, table?.id ?? (section ? `${section.id}-section` : undefined))
+    await audit(user, view, format, fileName, table?.id ?? (section ? `section:${section.id}` : undefined))
     reply
       .header('content-disposition', `attachment; filename="${fileName}"`)
       .header('cache-control', 'no-store')
       .header('x-content-type-options', 'nosniff')
     if (format === 'csv') {
-      return reply.type('text/csv; charset=utf-8').send(table ? tableToCsv(table) : assessmentToCsv(view))
+      return reply.type('text/csv; charset=utf-8').send(table ? tableToCsv(table) : assessmentToCsv(scopeView))
     }
     const body = table
       ? {
@@ -106,9 +144,22 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
           table,
           sources: view.sources,
         }
-      : view
+      : scopeView
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(body, null, 2))
-  })
+  }
+
+  app.get(paths.needs.overview, { config: { access } }, (request, reply) =>
+    handle(request, reply, { kind: 'overview' }),
+  )
+  app.get(paths.needs.howToRead, { config: { access } }, (request, reply) =>
+    handle(request, reply, { kind: 'how-to-read' }),
+  )
+  // One fixed route per section (no parameter): the route table and the access matrix list each.
+  for (const [id, slug] of Object.entries(sectionSlugs)) {
+    app.get(paths.needs.section(slug), { config: { access } }, (request, reply) =>
+      handle(request, reply, { kind: 'section', id }),
+    )
+  }
 
   async function audit(
     user: { id: string; email: string; scope: TenantScope },
@@ -144,45 +195,102 @@ function priorityHref(view: AssessmentView, section: SectionView): string {
 }
 
 /**
- * The sections are most of the page (charts and tables) and depend only on the view, which is
- * cached by council, data version and selection (service.ts); their HTML is kept beside it.
+ * The body of each page depends only on the view, which is cached by council, data version and
+ * selection (service.ts), so it is rendered once per view and kept beside it. Only the layout
+ * (navigation, session, CSRF token) is rendered per request. A page with a refused selection
+ * (its form shows the error) is rendered without the cache.
  */
-const sectionsHtmlCache = new WeakMap<AssessmentView, string>()
+const bodyCache = new WeakMap<AssessmentView, Map<string, string>>()
+
+function pageKey(page: Page): string {
+  return page.kind === 'section' ? `section:${page.id}` : page.kind
+}
 
 function renderPage(
   reply: FastifyReply,
   view: AssessmentView,
+  page: Page,
   extra: { errors?: unknown; values?: Record<string, string | undefined> },
 ): FastifyReply {
-  const base = `${ASSESSMENT_PATH}?${selectionQuery(view.selection)}`
-  const query = selectionQuery(view.selection)
-  let sectionsHtml = sectionsHtmlCache.get(view)
-  if (sectionsHtml === undefined) {
-    sectionsHtml = reply.server.renderFragment(`${V}/_sections.njk`, {
-      view,
-      base,
-      query,
-      importsPath: IMPORTS_PATH,
-      priorityLinks: Object.fromEntries(view.sections.map((s) => [s.id, priorityHref(view, s)])),
-      sourcesById: Object.fromEntries(view.sources.map((s) => [s.id, s])),
-    })
-    sectionsHtmlCache.set(view, sectionsHtml)
+  const cacheable = extra.errors === undefined
+  let kept = bodyCache.get(view)
+  if (!kept) {
+    kept = new Map()
+    bodyCache.set(view, kept)
   }
-  return reply.view(`${V}/assessment.njk`, {
-    pageTitle: 'Needs assessment',
+  const key = pageKey(page)
+  let bodyHtml = cacheable ? kept.get(key) : undefined
+  if (bodyHtml === undefined) {
+    bodyHtml = renderBody(reply, view, page, extra)
+    if (cacheable) kept.set(key, bodyHtml)
+  }
+  const section = page.kind === 'section' ? view.sections.find((s) => s.id === page.id) : undefined
+  return reply.view(`${V}/page.njk`, {
+    pageTitle:
+      page.kind === 'overview'
+        ? 'Needs assessment'
+        : page.kind === 'how-to-read'
+          ? 'How to read these figures: needs assessment'
+          : `${section?.title ?? 'Section'}: needs assessment`,
+    assessmentPage: true,
+    bodyHtml,
+  })
+}
+
+function renderBody(
+  reply: FastifyReply,
+  view: AssessmentView,
+  page: Page,
+  extra: { errors?: unknown; values?: Record<string, string | undefined> },
+): string {
+  const query = selectionQuery(view.selection)
+  const common = {
     view,
-    base,
     query,
-    sectionsHtml,
+    importsPath: IMPORTS_PATH,
+    overviewHref: `${paths.needs.overview}?${query}`,
+    howToReadHref: `${paths.needs.howToRead}?${query}`,
     periodItems: view.options.periods.map((p) => ({ value: p, text: p })),
     substanceItems: view.options.substanceGroups.map((o) => ({ value: o.value, text: o.label })),
     ageItems: view.options.ageGroups.map((o) => ({ value: o.value, text: o.label })),
-    importsPath: IMPORTS_PATH,
     values: extra.values ?? {
       period: view.selection.period,
       substance: view.selection.substanceGroup,
       age: view.selection.ageGroup,
     },
     errors: extra.errors,
+    sourcesById: Object.fromEntries(view.sources.map((s) => [s.id, s])),
+  }
+  if (page.kind === 'overview') {
+    return reply.server.renderFragment(`${V}/_overview.njk`, {
+      ...common,
+      formAction: paths.needs.overview,
+      base: `${paths.needs.overview}?${query}`,
+      overview: overviewOf(view, query),
+    })
+  }
+  if (page.kind === 'how-to-read') {
+    return reply.server.renderFragment(`${V}/_how-to-read.njk`, {
+      ...common,
+      formAction: paths.needs.howToRead,
+      commonNotes: COMMON_NOTES,
+    })
+  }
+  const original = view.sections.find((s) => s.id === page.id)
+  if (!original) throw notFound('section')
+  const path = paths.needs.section(slugOfSection(original.id))
+  return reply.server.renderFragment(`${V}/_section-page.njk`, {
+    ...common,
+    formAction: path,
+    base: `${path}?${query}`,
+    section: sectionForPage(original),
+    pagination: neighbours(view, original.id, query),
+    priorityHref: priorityHref(view, original),
+    contents: view.sections.map((s) => ({
+      id: s.id,
+      title: s.title,
+      href: `${paths.needs.section(slugOfSection(s.id))}?${query}`,
+      current: s.id === original.id,
+    })),
   })
 }
