@@ -112,6 +112,8 @@ function printSummary(ctx: CliContext, summary: ImportSummary, scope: TenantScop
   ctx.out(`  Rows refused:  ${n(summary.rowsRefused)}`)
   if (stored)
     ctx.out(`  Rows replaced: ${n(summary.replacedRows)} (from earlier imports of the same source and period)`)
+  const storedAs = summary.coverage.storedAs
+  if (stored && typeof storedAs === 'string' && storedAs !== '') ctx.out(`  Stored as:     ${storedAs}`)
   const periods = summary.coverage.periods
   if (stored && Array.isArray(periods) && periods.length > 0) {
     const first = String(periods[0])

@@ -123,7 +123,7 @@ describe('the real Barnet ViewIt export', () => {
   it('another council importing a file without its rows is refused and sees nothing of Barnet', async () => {
     const summary = await s.refused('ndtms-viewit', REFERENCE.viewit, s.hartlepool)
     expect(summary.refusals.map((r) => r.reason)).toContain(
-      'This file has no rows for Hartlepool (E06000001). Check that it is the export for your area.',
+      'This file has no rows for Hartlepool (E06000001), England or a region. Check that it is the export for your area, or a national or regional release.',
     )
     expect(await s.count('ndtms_rows', s.hartlepool)).toBe(0)
   })
@@ -341,7 +341,7 @@ describe('refusals: nothing is stored and every problem is named', () => {
     const file = s.file('other.csv', viewitFile([row({ Area: 'Enfield' })], cols))
     const summary = await s.refused('ndtms-viewit', file)
     expect(summary.refusals.map((r) => r.reason)).toEqual([
-      'This file has no rows for Barnet (E09000003). Check that it is the export for your area.',
+      'This file has no rows for Barnet (E09000003), England or a region. Check that it is the export for your area, or a national or regional release.',
     ])
     expect(await s.digest()).toBe(before)
   })

@@ -38,7 +38,9 @@ const ndtmsTable: TableSpec = {
     rounded: 'boolean',
   },
   key: ['period', 'area_code', 'sex', 'age_group', 'substance_group'],
-  coverage: ['period'],
+  // A re-import replaces the periods it has for the areas it has: a national release with only
+  // England rows replaces England's rows and leaves the council's own rows alone (ADR 16).
+  coverage: ['period', 'area_code'],
 }
 
 type Dimension = 'period' | 'area' | 'areaCode' | 'sex' | 'age' | 'drug'
@@ -188,6 +190,9 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
   const areaNames = new Map<string, string>()
   let councilRows = 0
   let unroundedRows = 0
+  /** England and region rows: the comparators (name, periods) by area code. */
+  const councilPeriods = new Set<string>()
+  const comparators = new Map<string, { name: string; level: string; periods: Set<string> }>()
 
   return {
     table: ndtmsTable,
@@ -312,7 +317,14 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
       if (!rounded) unroundedRows++
       periods.add(period)
       areaNames.set(area.code, area.name)
-      if (area.code === scope.areaCode) councilRows++
+      if (area.code === scope.areaCode) {
+        councilRows++
+        councilPeriods.add(period)
+      } else if (level === 'england' || level === 'region') {
+        const known = comparators.get(area.code) ?? { name: area.name, level, periods: new Set<string>() }
+        known.periods.add(period)
+        comparators.set(area.code, known)
+      }
       return {
         period,
         area_code: area.code,
@@ -331,9 +343,9 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
       const problems: string[] = []
       const warnings: string[] = []
       if (rowsRead === 0) problems.push('The file has a header row but no rows of data.')
-      else if (councilRows === 0) {
+      else if (councilRows === 0 && comparators.size === 0) {
         problems.push(
-          `This file has no rows for ${scope.councilName} (${scope.areaCode}). Check that it is the export for your area.`,
+          `This file has no rows for ${scope.councilName} (${scope.areaCode}), England or a region. Check that it is the export for your area, or a national or regional release.`,
         )
       }
       const unknown = measures.filter((m) => !KNOWN_FAMILIES.has(m.name.split('_')[0] ?? ''))
@@ -347,10 +359,21 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
           `${String(unroundedRows)} England or region row${unroundedRows === 1 ? ' is' : 's are'} not rounded to 5; ${unroundedRows === 1 ? 'it is' : 'they are'} marked as unrounded.`,
         )
       }
+      // What the rows are stored as, in words: "England comparator, 2009/10 to 2020/21".
+      const comparatorText = [...comparators.values()]
+        .sort(
+          (a, b) => (a.level === 'england' ? 0 : 1) - (b.level === 'england' ? 0 : 1) || a.name.localeCompare(b.name),
+        )
+        .map((c) => `${c.name} comparator, ${periodRange(c.periods)}`)
+      const storedAs =
+        councilRows > 0
+          ? [`${scope.councilName} (your council), ${periodRange(councilPeriods)}`, ...comparatorText]
+          : comparatorText
       return {
         problems,
         warnings,
         coverage: {
+          storedAs: storedAs.join('; '),
           periods: sortPeriods(periods),
           areas: [...areaNames].map(([code, name]) => ({ code, name })),
           measures: measures.length,
@@ -359,6 +382,14 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
       }
     },
   }
+}
+
+/** '2009/10 to 2020/21', or the one period; gaps are not spelled out. */
+function periodRange(periods: Set<string>): string {
+  const sorted = sortPeriods(periods)
+  const first = sorted[0] ?? ''
+  const last = sorted[sorted.length - 1] ?? ''
+  return first === last ? first : `${first} to ${last}`
 }
 
 function keyOf(name: string): Dimension {
