@@ -194,7 +194,8 @@ export function createFingertipsImporter(opts: { scope: TenantScope; areas: Area
       const idText = text('indicatorId')
       const indicatorId = /^\d{1,9}$/.test(idText) ? Number(idText) : null
       if (indicatorId === null) fail(named.indicatorId, idText, 'An indicator ID is a whole number, such as 93532.')
-      const indicatorName = required('indicatorName', 'indicator name')
+      // Names as published can hold quoted line breaks (wrapped in the publisher's spreadsheet).
+      const indicatorName = required('indicatorName', 'indicator name').replace(/\s+/g, ' ')
       const areaCode = required('areaCode', 'area code')
       if (areaCode.length > 50) fail(named.areaCode, areaCode, 'This is too long to be an area code.')
       const areaName = required('areaName', 'area name')

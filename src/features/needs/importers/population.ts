@@ -230,7 +230,7 @@ export function createPopulationImporter(opts: { scope: TenantScope; areas: Area
         if (matched.missing.length > 0) {
           problem(
             matched.missing[0] ?? '',
-            `This looks like a population table with ages in columns, but it has no ${listText(matched.missing.map((m) => `"${m}" column`))}. WTC reads ages in columns only as ONS mid-year estimates are republished: one row per area and sex, with columns period, area_code, sex, all_ages and single years of age (0, 1, ... 90+). Otherwise use the population template (one row per area, period, sex, age group, characteristic and category).`,
+            `This looks like a population table with ages in columns, but it has no ${matched.missing.map((m) => `"${m}"`).join(' or ')} column. WTC reads ages in columns only as ONS mid-year estimates are republished: one row per area and sex, with columns period, area_code, sex, all_ages and single years of age (0, 1, ... 90+). Otherwise use the population template (one row per area, period, sex, age group, characteristic and category).`,
           )
           return
         }

@@ -555,8 +555,9 @@ export class RowShape {
     if (this.short === 0) return []
     const names = this.header.slice(this.fewest).map((_h, i) => `"${this.name(this.fewest + i)}"`)
     const one = this.short === 1
+    const oneColumn = names.length === 1
     return [
-      `${plural(this.short, 'row')} (the first is row ${String(this.firstShort)}) ${one ? 'has' : 'have'} fewer columns than the header: the last ${names.length === 1 ? 'column' : 'columns'}, ${listText(names)}, ${one ? 'is' : 'are'} missing from ${one ? 'it' : 'them'} and ${names.length === 1 ? 'was' : 'were'} read as empty.`,
+      `${plural(this.short, 'row')} (the first is row ${String(this.firstShort)}) ${one ? 'has' : 'have'} fewer columns than the header: the last ${oneColumn ? 'column' : 'columns'}, ${listText(names)}, ${oneColumn ? 'is' : 'are'} missing from ${one ? 'it' : 'them'} and ${oneColumn ? 'was' : 'were'} read as empty.`,
     ]
   }
 }
