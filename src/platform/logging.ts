@@ -25,10 +25,19 @@ export const redactPaths = [
   '*.comment',
 ]
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * 'route': the log names this route's pattern (e.g. /invitations/:token) instead of the URL,
+     * and no query. For routes whose path or query carries what a person searched for or a secret.
+     */
+    logUrlAs?: 'route'
+  }
+}
+
 /**
- * Removes secrets carried in URLs: invitation tokens and single sign-on codes, and the whole query
- * of the public find-support search (/support?q=...), so a woman's postcode, place or filters never
- * reach a log (security-privacy.md: searches are not logged).
+ * Removes secrets carried in URLs that no route marks (a backstop): invitation tokens, single
+ * sign-on codes, and the query of /support.
  */
 export function redactUrl(url: string): string {
   return url
@@ -37,14 +46,80 @@ export function redactUrl(url: string): string {
     .replace(/([?&](?:code|state|token|session_state|id_token)=)[^&#]*/gi, '$1[redacted]')
 }
 
+interface LoggedRequest {
+  method: string
+  url: string
+  id: string
+  routeOptions?: { url?: string; config?: { logUrlAs?: 'route' } }
+}
+
+/**
+ * The URL as logged. Decided by the route that answered (issue 10: `/%73upport?q=...` reached the
+ * search, which a pattern on the raw URL did not recognise): a route marked `logUrlAs: 'route'` is
+ * logged as its pattern, with `?[redacted]` for any query (security-privacy.md: searches are not
+ * logged). Other URLs pass through redactUrl.
+ */
+export function loggedUrl(request: LoggedRequest): string {
+  const route = request.routeOptions
+  if (route?.config?.logUrlAs === 'route' && route.url !== undefined) {
+    return request.url.includes('?') ? `${route.url}?[redacted]` : route.url
+  }
+  return redactUrl(request.url)
+}
+
+/** Fields of a database error that hold the values of the query (drizzle, node-postgres, PGlite). */
+const VALUE_FIELDS = new Set(['params', 'parameters', 'values', 'bindings'])
+/** Fields kept from an error: what helps to find the fault without the data. */
+const KEPT_FIELDS = ['code', 'severity', 'constraint', 'table', 'column', 'schema', 'routine', 'statusCode', 'query']
+
+/** 'Key (email)=(jane@example.org) already exists.' -> 'Key (email)=([redacted]) already exists.' */
+function withoutValues(text: string): string {
+  return text.replace(/\)=\((.*?)\)( already exists| is not present| conflicts)/g, ')=([redacted])$2')
+}
+
+/** drizzle's 'Failed query: <sql>\nparams: <values>': the values go. */
+function withoutParams(message: string): string {
+  return withoutValues(message.replace(/\nparams: [\s\S]*$/, '\nparams: [redacted]'))
+}
+
+/**
+ * The `err` serializer: type, message, stack, code and cause, with the values of any query taken
+ * out (issue 10: a typed email reached the log inside a failed query's parameters). Only the
+ * statement text (with $1 placeholders) is kept.
+ */
+export function errorSerializer(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error) || depth > 4) return typeof err === 'object' ? '[not an Error]' : err
+  const fields = err as unknown as Record<string, unknown>
+  let message = withoutParams(err.message)
+  // A data exception (SQLSTATE class 22) quotes the value it could not take: 'invalid input syntax
+  // for type integer: "jane@example.org"'.
+  if (typeof fields.code === 'string' && fields.code.startsWith('22'))
+    message = message.replace(/"[^"]*"/g, '"[redacted]"')
+  const out: Record<string, unknown> = {
+    type: err.name,
+    message,
+    stack: err.stack === undefined ? undefined : withoutParams(err.stack.replace(err.message, message)),
+  }
+  for (const key of KEPT_FIELDS) {
+    const value = fields[key]
+    if (typeof value === 'string' || typeof value === 'number') out[key] = value
+  }
+  if (typeof fields.detail === 'string') out.detail = withoutValues(fields.detail)
+  for (const key of Object.keys(fields)) if (VALUE_FIELDS.has(key)) out[key] = '[redacted]'
+  if (err.cause !== undefined) out.cause = errorSerializer(err.cause, depth + 1)
+  return out
+}
+
 export function loggerOptions(config: Pick<Config, 'logLevel' | 'env'>): FastifyServerOptions['logger'] {
   return {
     level: config.env === 'test' ? 'silent' : config.logLevel,
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
-      req(request: { method: string; url: string; id: string; ip?: string }) {
-        return { method: request.method, url: redactUrl(request.url), id: request.id }
+      req(request: LoggedRequest) {
+        return { method: request.method, url: loggedUrl(request), id: request.id }
       },
+      err: errorSerializer,
+      error: errorSerializer,
     },
   }
 }

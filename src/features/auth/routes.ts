@@ -387,22 +387,26 @@ export function registerAuthRoutes(app: FastifyInstance): void {
 
   // Invitations
 
-  app.get('/invitations/:token', { config: { access: { public: true } } }, async (request, reply) => {
-    const { token } = request.params as { token: string }
-    const invitation = await findUsableInvitationByToken(db, token)
-    if (!invitation)
-      return reply.code(404).view(`${V}/invitation-invalid.njk`, { pageTitle: 'This invitation link does not work' })
-    return reply.view(`${V}/accept-invitation.njk`, {
-      pageTitle: 'Create your account',
-      invitation,
-      values: { displayName: invitation.displayName },
-      token,
-    })
-  })
+  app.get(
+    '/invitations/:token',
+    { config: { access: { public: true }, logUrlAs: 'route' } },
+    async (request, reply) => {
+      const { token } = request.params as { token: string }
+      const invitation = await findUsableInvitationByToken(db, token)
+      if (!invitation)
+        return reply.code(404).view(`${V}/invitation-invalid.njk`, { pageTitle: 'This invitation link does not work' })
+      return reply.view(`${V}/accept-invitation.njk`, {
+        pageTitle: 'Create your account',
+        invitation,
+        values: { displayName: invitation.displayName },
+        token,
+      })
+    },
+  )
 
   app.post(
     '/invitations/:token',
-    { config: { access: { public: true }, rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    { config: { access: { public: true }, logUrlAs: 'route', rateLimit: { max: 20, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const { token } = request.params as { token: string }
       const invitation = await findUsableInvitationByToken(db, token)

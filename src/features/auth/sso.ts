@@ -97,7 +97,7 @@ export function registerSsoRoutes(app: FastifyInstance): void {
 
   app.get(
     paths.sso.callback,
-    { config: { access: { public: true }, rateLimit: SSO_RATE_LIMIT } },
+    { config: { access: { public: true }, logUrlAs: 'route', rateLimit: SSO_RATE_LIMIT } },
     async (request, reply) => {
       // One use only, whatever happens next.
       reply.clearCookie(SSO_COOKIE, cookieOptions)

@@ -88,7 +88,7 @@ function registerFindSupport(app: FastifyInstance): void {
 
   app.get(
     '/support',
-    { config: { access: { public: true } }, onSend: dropCsrfCookieForVisitors },
+    { config: { access: { public: true }, logUrlAs: 'route' }, onSend: dropCsrfCookieForVisitors },
     async (request, reply) => {
       const query = readSearchQuery(request.query)
       const form = formContext(query)
