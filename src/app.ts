@@ -75,7 +75,7 @@ export async function buildApp({ config, database, extraRoutes, logStream }: Bui
   app.decorate('db', database.db)
   app.decorate('secretBox', new SecretBox(secretKey))
   app.decorate('sessions', new SessionManager(database.db, config.session))
-  app.decorate('jobs', new JobRunner(database.db, app.log))
+  app.decorate('jobs', new JobRunner(database.db, app.log, config.jobs))
   app.decorate('routeTable', [] as RouteOptions[])
   app.decorateRequest('session', null)
   app.decorateRequest('currentUser', null)

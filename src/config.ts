@@ -41,6 +41,29 @@ export const settingsDocs: SettingDoc[] = [
   },
   { name: 'DB_POOL_SIZE', description: 'PostgreSQL connections per process', default: '10' },
   {
+    name: 'DB_LOCK_TIMEOUT_SECONDS',
+    description:
+      'PostgreSQL lock_timeout: a statement that waits this long for a lock another transaction holds stops with an error instead of waiting for ever (an import waiting for another import of the same data says so on its job page and waits longer)',
+    default: '30',
+  },
+  {
+    name: 'DB_IDLE_TRANSACTION_SECONDS',
+    description:
+      'PostgreSQL idle_in_transaction_session_timeout: a transaction left open and idle this long (a process that hung or lost its network) is ended by the server, releasing its locks',
+    default: '60',
+  },
+  {
+    name: 'JOB_STALE_SECONDS',
+    description:
+      'a running job whose process has not written its heartbeat for this long is taken as stopped and settled by another process (marked failed with the reason, or succeeded when its work was stored)',
+    default: '60',
+  },
+  {
+    name: 'JOB_CONCURRENCY',
+    description: 'jobs (imports, checks) one process runs at the same time; more wait queued',
+    default: '2',
+  },
+  {
     name: 'SECRET_KEY',
     description:
       'at least 32 random characters; keys CSRF tokens and encrypts second-factor secrets. Outside production one is generated and kept in the database',
@@ -136,6 +159,10 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
     DB_POOL_SIZE: positiveInt.default(10),
+    DB_LOCK_TIMEOUT_SECONDS: positiveInt.default(30),
+    DB_IDLE_TRANSACTION_SECONDS: positiveInt.default(60),
+    JOB_STALE_SECONDS: z.coerce.number().int().min(2).default(60),
+    JOB_CONCURRENCY: positiveInt.default(2),
     SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     LOAD_DEMO: bool.optional(),
     SESSION_IDLE_SECONDS: positiveInt.default(1800),
@@ -202,6 +229,9 @@ export interface Config {
   dataDir: string
   databaseUrl: string | undefined
   dbPoolSize: number
+  /** PostgreSQL lock_timeout and idle_in_transaction_session_timeout, in seconds. */
+  dbTimeouts: { lockSeconds: number; idleInTransactionSeconds: number }
+  jobs: { staleSeconds: number; concurrency: number }
   secretKey: string | undefined
   loadDemo: boolean
   session: { idleSeconds: number; absoluteSeconds: number; warningSeconds: number }
@@ -247,6 +277,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     dbPoolSize: e.DB_POOL_SIZE,
+    dbTimeouts: { lockSeconds: e.DB_LOCK_TIMEOUT_SECONDS, idleInTransactionSeconds: e.DB_IDLE_TRANSACTION_SECONDS },
+    jobs: { staleSeconds: e.JOB_STALE_SECONDS, concurrency: e.JOB_CONCURRENCY },
     secretKey: e.SECRET_KEY,
     loadDemo: e.LOAD_DEMO ?? e.NODE_ENV !== 'production',
     session: {

@@ -28,10 +28,12 @@ async function main(): Promise<void> {
   }
   const app = await buildApp({ config, database })
   const interrupted = await app.jobs.failInterrupted(database.engine === 'pglite')
-  if (interrupted > 0) app.log.warn({ interrupted }, 'marked interrupted jobs as failed')
+  if (interrupted > 0) app.log.warn({ interrupted }, 'settled jobs interrupted by a stop')
+  // Heartbeats of this process's jobs, other processes' stopped jobs settled, queued jobs claimed.
+  app.jobs.startWorker()
+  void app.jobs.fill()
 
   const sweeper = setInterval(() => {
-    void app.jobs.failInterrupted(false).catch(() => undefined)
     void purgeExpiredSessions(database.db, config.session).catch(() => undefined)
   }, 60_000)
   sweeper.unref()
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     clearInterval(sweeper)
+    app.jobs.stopWorker()
     app.log.info({ signal }, 'shutting down')
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ZodError } from 'zod'
+import { isLockTimeout } from './db/index.js'
 
 export class HttpError extends Error {
   constructor(
@@ -26,6 +27,7 @@ const titles: Record<number, string> = {
   415: 'That type of file is not accepted',
   429: 'Too many requests',
   500: 'Sorry, there is a problem with the service',
+  503: 'The service is busy',
 }
 
 function prefersJson(request: FastifyRequest): boolean {
@@ -76,6 +78,16 @@ export function registerErrorHandlers(app: FastifyInstance): void {
         reply,
         400,
         `${field ? `${field}: ` : ''}${first?.message ?? 'The request is not valid.'}`,
+      )
+    }
+    if (isLockTimeout(error)) {
+      // lock_timeout (PostgreSQL): another transaction held what this request needed for too long.
+      request.log.warn({ err: error }, 'gave up waiting for a lock')
+      return sendError(
+        request,
+        reply,
+        503,
+        'Another change to the same information (an import, perhaps) is still being saved, so nothing was changed. Wait a minute and try again.',
       )
     }
     const status =

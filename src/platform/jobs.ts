@@ -1,16 +1,22 @@
 /**
  * Long work (imports, exports, reports) runs as a job: a row in `jobs` with a status, a percentage
  * and a message, updated as it goes, and a page that refreshes itself (no JavaScript needed).
- * Jobs run in the process that started them. A job still marked running when its process is gone
- * (crash, kill -9, deploy) is marked failed with the reason at the next start, or by the sweeper
- * when its heartbeat is stale, so nothing is left "running" for ever.
+ *
+ * Several processes can share one PostgreSQL database (docs/operations.md). A job is created
+ * queued; a process claims it with one UPDATE over `SELECT ... FOR UPDATE SKIP LOCKED`, so each
+ * job is claimed exactly once whichever process asks first (the one that created it asks at
+ * once, the others look every few seconds). The claiming process writes a heartbeat while the job
+ * runs. A job whose heartbeat is stale (its process crashed, was killed or lost the database) is
+ * settled by any other process: when its definition can tell that the work was committed anyway
+ * (`recover`: an import whose rows were stored just before the crash), it is marked succeeded with
+ * what was stored; otherwise failed with the reason. Nothing is left "running" for ever.
  */
 import os from 'node:os'
-import { and, desc, eq, inArray, lt, or, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
-import { jobs } from '../db/schema/index.js'
-import type { Db } from './db/index.js'
-import type { TenantScope } from './tenancy.js'
+import { jobs, organisations } from '../db/schema/index.js'
+import { type Db, type DbOrTx, queryRows } from './db/index.js'
+import { tenantScope, type TenantScope } from './tenancy.js'
 
 export type JobRow = typeof jobs.$inferSelect
 
@@ -28,6 +34,11 @@ export interface JobContext {
 export interface JobDefinition {
   title: string
   run: (ctx: JobContext) => Promise<Record<string, unknown>>
+  /**
+   * For a job whose process stopped: the job's result when its work was committed all the same
+   * (the job is then marked succeeded with it), or null when it was not (the job is failed).
+   */
+  recover?: (db: DbOrTx, job: JobRow) => Promise<Record<string, unknown> | null>
 }
 
 /**
@@ -46,17 +57,35 @@ export class JobFailure extends Error {
 
 export const INTERRUPTED_MESSAGE =
   'The service stopped while this job was running, so it did not finish. Start it again.'
-const HEARTBEAT_STALE_SECONDS = 120
+export const RECOVERED_MESSAGE = 'Finished (the service stopped just after the work was stored)'
+
+export interface JobRunnerOptions {
+  /** A running job whose heartbeat is older than this is taken as stopped. Default 60. */
+  staleSeconds?: number
+  /** Jobs one process runs at the same time; more wait queued for any process. Default 2. */
+  concurrency?: number
+}
 
 export class JobRunner {
   private readonly definitions = new Map<string, JobDefinition>()
-  private readonly running = new Set<Promise<void>>()
+  /** Jobs this process is running, by id. */
+  private readonly active = new Map<string, Promise<void>>()
+  private filling: Promise<void> = Promise.resolve()
+  private fillPending = false
+  private timer: NodeJS.Timeout | undefined
+  private ticking = false
   readonly owner = `${os.hostname()}:${String(process.pid)}`
+  readonly staleSeconds: number
+  readonly concurrency: number
 
   constructor(
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
-  ) {}
+    options: JobRunnerOptions = {},
+  ) {
+    this.staleSeconds = options.staleSeconds ?? 60
+    this.concurrency = options.concurrency ?? 2
+  }
 
   define(kind: string, definition: JobDefinition): void {
     this.definitions.set(kind, definition)
@@ -66,23 +95,57 @@ export class JobRunner {
     return [...this.definitions.keys()]
   }
 
-  /** Marks jobs whose process is gone as failed. `all` is for the embedded database (one process). */
+  /**
+   * Settles jobs whose process is gone: recovered (succeeded) when their work was committed,
+   * failed with the reason otherwise. `all` is for the embedded database at start (one process:
+   * every queued or running job is from a process that is gone); otherwise only running jobs with
+   * a stale heartbeat, never one this process is running. Returns how many were settled.
+   */
   async failInterrupted(all: boolean): Promise<number> {
-    const stale = sql`now() - make_interval(secs => ${HEARTBEAT_STALE_SECONDS})`
-    const rows = await this.db
-      .update(jobs)
-      .set({ status: 'failed', error: INTERRUPTED_MESSAGE, finishedAt: new Date() })
-      .where(
-        and(
-          inArray(jobs.status, ['queued', 'running']),
-          all ? sql`true` : or(lt(jobs.heartbeatAt, stale), and(isNull(jobs.heartbeatAt), lt(jobs.createdAt, stale))),
-        ),
-      )
-      .returning({ id: jobs.id })
-    return rows.length
+    const stale = sql`now() - make_interval(secs => ${this.staleSeconds})`
+    const gone = all
+      ? inArray(jobs.status, ['queued', 'running'])
+      : and(
+          eq(jobs.status, 'running'),
+          or(lt(jobs.heartbeatAt, stale), and(isNull(jobs.heartbeatAt), lt(jobs.createdAt, stale))),
+        )
+    const mine = [...this.active.keys()]
+    const candidates = await this.db
+      .select()
+      .from(jobs)
+      .where(mine.length > 0 ? and(gone, notInArray(jobs.id, mine)) : gone)
+    let settled = 0
+    for (const job of candidates) {
+      let result: Record<string, unknown> | null = null
+      const recover = this.definitions.get(job.kind)?.recover
+      if (recover) {
+        try {
+          result = await recover(this.db, job)
+        } catch (err) {
+          this.log.error({ err, jobId: job.id }, 'could not check what an interrupted job stored')
+        }
+      }
+      // Conditional on the job still being gone: of several processes sweeping, one settles it.
+      const values = result
+        ? { status: 'succeeded' as const, progress: 100, message: RECOVERED_MESSAGE, result, error: null }
+        : { status: 'failed' as const, error: INTERRUPTED_MESSAGE }
+      const rows = await this.db
+        .update(jobs)
+        .set({ ...values, finishedAt: new Date() })
+        .where(and(eq(jobs.id, job.id), gone))
+        .returning({ id: jobs.id })
+      if (rows.length > 0) {
+        settled++
+        this.log.warn(
+          { jobId: job.id, kind: job.kind, owner: job.owner, outcome: values.status },
+          'settled an interrupted job',
+        )
+      }
+    }
+    return settled
   }
 
-  /** Creates the job row and starts it in the background; returns its id at once. */
+  /** Creates the job, queued; this process then claims it at once when it has room. Returns its id. */
   async start(
     scope: TenantScope,
     kind: string,
@@ -99,18 +162,16 @@ export class JobRunner {
         title: definition.title,
         params,
         createdBy: userId,
-        owner: this.owner,
-        heartbeatAt: new Date(),
+        message: 'Waiting to start',
       })
       .returning({ id: jobs.id })
     const id = inserted[0]?.id
     if (!id) throw new Error('Could not create the job')
-    const task = this.execute(scope, id, definition, params, userId).finally(() => this.running.delete(task))
-    this.running.add(task)
+    await this.fill()
     return id
   }
 
-  /** Runs a job to completion in this process (the CLI uses this with its progress bar). */
+  /** Runs a job to completion in this process (the command line uses this with its progress bar). */
   async runNow(
     scope: TenantScope,
     kind: string,
@@ -118,44 +179,123 @@ export class JobRunner {
     userId: string | null,
     onProgress?: (percent: number, message: string) => void,
   ): Promise<JobRow> {
-    const id = await this.start(scope, kind, params, userId)
-    if (onProgress) this.listeners.set(id, onProgress)
-    await this.idle()
-    this.listeners.delete(id)
-    const row = await this.get(scope, id)
-    if (!row) throw new Error('Job vanished')
-    return row
+    const definition = this.definitions.get(kind)
+    if (!definition) throw new Error(`Unknown job kind ${kind}`)
+    // Created already claimed by this process, so no other process can take it.
+    const inserted = await this.db
+      .insert(jobs)
+      .values({
+        tenantId: scope.tenantId,
+        kind,
+        title: definition.title,
+        params,
+        createdBy: userId,
+        status: 'running',
+        owner: this.owner,
+        attempts: 1,
+        startedAt: new Date(),
+        heartbeatAt: sql`now()`,
+        message: 'Starting',
+      })
+      .returning()
+    const row = inserted[0]
+    if (!row) throw new Error('Could not create the job')
+    if (onProgress) this.listeners.set(row.id, onProgress)
+    try {
+      await this.launch(row, scope)
+    } finally {
+      this.listeners.delete(row.id)
+    }
+    const done = await this.get(scope, row.id)
+    if (!done) throw new Error('Job vanished')
+    return done
   }
 
   private readonly listeners = new Map<string, (percent: number, message: string) => void>()
 
-  private async execute(
-    scope: TenantScope,
-    id: string,
-    definition: JobDefinition,
-    params: Record<string, unknown>,
-    userId: string | null,
-  ): Promise<void> {
-    const update = (values: Partial<typeof jobs.$inferInsert>) =>
+  /** Claims queued jobs while this process has room (one claim at a time). */
+  fill(): Promise<void> {
+    if (this.fillPending) return this.filling.catch(() => undefined)
+    this.fillPending = true
+    this.filling = this.filling
+      .catch(() => undefined)
+      .then(async () => {
+        this.fillPending = false
+        while (this.active.size < this.concurrency) {
+          const row = await this.claim()
+          if (!row) break
+          void this.launch(row)
+        }
+      })
+    this.filling.catch((err: unknown) => {
+      this.log.error({ err }, 'could not claim a job')
+    })
+    return this.filling.catch(() => undefined)
+  }
+
+  /** One queued job of a kind this process knows, claimed for it; null when there is none. */
+  private async claim(): Promise<JobRow | null> {
+    const kinds = this.kinds()
+    if (kinds.length === 0) return null
+    const claimed = await queryRows<{ id: string }>(
+      this.db,
+      sql`update jobs set status = 'running', owner = ${this.owner}, attempts = attempts + 1,
+            started_at = now(), heartbeat_at = now(), message = 'Starting'
+          where id = (
+            select id from jobs
+            where status = 'queued' and kind in (${sql.join(
+              kinds.map((k) => sql`${k}`),
+              sql`, `,
+            )})
+            order by created_at, id
+            limit 1
+            for update skip locked)
+          returning id::text as id`,
+    )
+    const id = claimed[0]?.id
+    if (!id) return null
+    const rows = await this.db.select().from(jobs).where(eq(jobs.id, id)).limit(1)
+    return rows[0] ?? null
+  }
+
+  private launch(row: JobRow, known?: TenantScope): Promise<void> {
+    const task = this.execute(row, known).finally(async () => {
+      this.active.delete(row.id)
+      await this.fill()
+    })
+    this.active.set(row.id, task)
+    return task
+  }
+
+  private async execute(row: JobRow, known?: TenantScope): Promise<void> {
+    const id = row.id
+    const definition = this.definitions.get(row.kind)
+    const mine = and(eq(jobs.id, id), eq(jobs.owner, this.owner))
+    const update = (values: Partial<typeof jobs.$inferInsert>, onlyRunning = true) =>
       this.db
         .update(jobs)
-        .set({ ...values, heartbeatAt: new Date() })
-        .where(eq(jobs.id, id))
+        .set({ ...values, heartbeatAt: sql`now()` })
+        .where(onlyRunning ? and(mine, eq(jobs.status, 'running')) : mine)
     try {
-      await update({ status: 'running', startedAt: new Date(), message: 'Starting' })
+      if (!definition) throw new Error(`This service does not know how to run a job of kind ${row.kind}.`)
+      const scope = known ?? (await this.scopeOf(row.tenantId))
       const result = await definition.run({
         db: this.db,
         scope,
         jobId: id,
-        params,
-        userId,
+        params: row.params,
+        userId: row.createdBy,
         progress: async (percent, message) => {
           const p = Math.max(0, Math.min(100, Math.round(percent)))
           this.listeners.get(id)?.(p, message)
           await update({ progress: p, message })
         },
       })
-      await update({ status: 'succeeded', progress: 100, message: 'Finished', result, finishedAt: new Date() })
+      // Whatever another process concluded meanwhile, the work is done: say so.
+      await update(
+        { status: 'succeeded', progress: 100, message: 'Finished', result, error: null, finishedAt: new Date() },
+        false,
+      )
     } catch (err) {
       const message = err instanceof Error ? err.message : 'The job failed.'
       if (err instanceof JobFailure) {
@@ -167,6 +307,55 @@ export class JobRunner {
       }
       this.log.error({ err, jobId: id }, 'job failed')
       await update({ status: 'failed', error: message, finishedAt: new Date() }).catch(() => undefined)
+    }
+  }
+
+  private async scopeOf(tenantId: string): Promise<TenantScope> {
+    const rows = await this.db
+      .select({ id: organisations.id, areaCode: organisations.areaCode, name: organisations.name })
+      .from(organisations)
+      .where(eq(organisations.id, tenantId))
+      .limit(1)
+    const council = rows[0]
+    if (!council?.areaCode) throw new Error('The council this job belongs to is not in the database.')
+    return tenantScope({ id: council.id, areaCode: council.areaCode, name: council.name })
+  }
+
+  /**
+   * Starts the background work of a server process: every quarter of `staleSeconds` (at least each
+   * second) it writes the heartbeat of the jobs it runs, settles other processes' stopped jobs and
+   * claims queued ones. Stopped by `stopWorker` (and never keeps the process alive).
+   */
+  startWorker(): void {
+    if (this.timer) return
+    const every = Math.max(1000, Math.floor((this.staleSeconds * 1000) / 4))
+    this.timer = setInterval(() => void this.tick(), every)
+    this.timer.unref()
+  }
+
+  stopWorker(): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  private async tick(): Promise<void> {
+    // On the embedded database a statement waits for any open transaction: never queue up ticks.
+    if (this.ticking) return
+    this.ticking = true
+    try {
+      const mine = [...this.active.keys()]
+      if (mine.length > 0) {
+        await this.db
+          .update(jobs)
+          .set({ heartbeatAt: sql`now()` })
+          .where(and(inArray(jobs.id, mine), eq(jobs.owner, this.owner), eq(jobs.status, 'running')))
+      }
+      await this.failInterrupted(false)
+      await this.fill()
+    } catch (err) {
+      this.log.warn({ err }, 'job heartbeat or sweep failed')
+    } finally {
+      this.ticking = false
     }
   }
 
@@ -189,8 +378,12 @@ export class JobRunner {
       .limit(limit)
   }
 
-  /** Resolves when no job started by this process is still running. */
+  /** Resolves when this process is running no job and claiming none. */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running])
+    for (;;) {
+      await this.filling.catch(() => undefined)
+      if (this.active.size === 0) return
+      await Promise.allSettled([...this.active.values()])
+    }
   }
 }

@@ -4,12 +4,13 @@ import { type Database, openDatabase } from './db/index.js'
 import { loadReferenceData } from './reference.js'
 
 export async function prepareDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'> & Partial<Pick<Config, 'dbTimeouts'>>,
 ): Promise<Database> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
+    ...(config.dbTimeouts ? { timeouts: config.dbTimeouts } : {}),
   })
   try {
     await database.migrate()

@@ -37,13 +37,24 @@ export interface OpenOptions {
   /** Folder for PGlite; `memory` for an in-memory database (tests). */
   dataDir: string
   poolSize?: number
+  /**
+   * PostgreSQL only: lock_timeout and idle_in_transaction_session_timeout for every connection, in
+   * seconds, so that no statement waits for ever on a lock and no transaction a stalled process
+   * left open holds its locks for ever (issue 10, point 16). Defaults 30 and 60.
+   */
+  timeouts?: { lockSeconds: number; idleInTransactionSeconds: number }
   /** Skip the data-folder lock (only for in-memory databases). */
   lock?: boolean
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 })
+    const timeouts = opts.timeouts ?? { lockSeconds: 30, idleInTransactionSeconds: 60 }
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      options: `-c lock_timeout=${String(timeouts.lockSeconds * 1000)} -c idle_in_transaction_session_timeout=${String(timeouts.idleInTransactionSeconds * 1000)}`,
+    })
     pool.on('error', () => {
       /* an idle client lost its connection; the pool replaces it */
     })
@@ -58,7 +69,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
         // Serialise migrations when several app processes start together.
         const client = await pool.connect()
         try {
+          // Another process may be migrating: wait for it longer than lock_timeout allows.
+          await client.query("SET lock_timeout = '10min'")
           await client.query('SELECT pg_advisory_lock(727100)')
+          await client.query('RESET lock_timeout')
           await migrateNodePg(drizzleNodePg({ client, schema }), { migrationsFolder })
         } finally {
           await client.query('SELECT pg_advisory_unlock(727100)').catch(() => undefined)
@@ -104,6 +118,38 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query)
   return (result as { rows: T[] }).rows
+}
+
+/** Whether an error is PostgreSQL giving up waiting for a lock (lock_timeout, SQLSTATE 55P03). */
+export function isLockTimeout(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    if ((e as { code?: unknown }).code === '55P03') return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}
+
+/**
+ * Takes a transaction-scoped advisory lock on (`space`, `key`). When another transaction holds it,
+ * calls `onWait` first (so the person waiting can be told) and then waits up to `waitSeconds`,
+ * longer than the usual lock_timeout; throws the lock timeout error after that.
+ */
+export async function advisoryXactLock(
+  tx: DbOrTx,
+  space: number,
+  key: string,
+  onWait: () => void,
+  waitSeconds = 900,
+): Promise<void> {
+  const got = await queryRows<{ ok: boolean }>(
+    tx,
+    sql`SELECT pg_try_advisory_xact_lock(${space}, hashtext(${key})) AS ok`,
+  )
+  if (got[0]?.ok) return
+  onWait()
+  await tx.execute(sql.raw(`SET LOCAL lock_timeout = '${String(Math.round(waitSeconds))}s'`))
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${space}, hashtext(${key}))`)
+  await tx.execute(sql`SET LOCAL lock_timeout TO DEFAULT`)
 }
 
 export async function ping(db: Db): Promise<void> {
