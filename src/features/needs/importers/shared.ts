@@ -235,7 +235,8 @@ interface Decoded {
 }
 
 const EMPTY = Buffer.alloc(0)
-const NON_ASCII = /[^\u0000-\u007f]/
+/** Any character outside ASCII (U+0080 and above). */
+const NON_ASCII = /[\u0080-\uffff]/
 
 /** How many bytes at the end of `buf` begin a UTF-8 sequence that the next chunk may complete. */
 function incompleteUtf8Tail(buf: Buffer): number {
@@ -286,6 +287,19 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
   return n
 }
 
+/** Windows-1252's characters for the bytes 0x80 to 0x9F (where ISO-8859-1 has control codes). */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178'
+
+/**
+ * Windows-1252 bytes as text. Node's own TextDecoder('windows-1252') decodes as ISO-8859-1 on
+ * some versions (0x92 as a control code instead of ’), so the 32 bytes that differ are mapped here.
+ */
+export function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c)
+}
+
 /**
  * Turns the file's bytes into text. UTF-8 (with or without a byte order mark) is expected. A file
  * that starts with a UTF-16 byte order mark (Excel's "Unicode text") is read as UTF-16. A file
@@ -300,7 +314,7 @@ export class InputDecoder {
   private carry: Buffer = EMPTY
   private nonAscii = false
   private utf16: TextDecoder | undefined
-  private readonly cp1252 = new TextDecoder('windows-1252')
+  private readonly cp1252 = { decode: decodeWindows1252 }
 
   get encoding(): string {
     return this.mode === 'start' ? 'utf-8' : this.mode
@@ -395,7 +409,7 @@ export async function openCsv(filePath: string): Promise<CsvReader> {
       if (decoded.fallback !== undefined) {
         const line = parser.pendingLine()
         warnings.push(
-          `The file is not UTF-8 (the first character that is not is on row ${String(line)}). It was read as Windows-1252, the encoding of Excel's "CSV (Comma delimited)", which also covers ISO-8859-1: check that accented letters (such as é in Café) look right, and save as "CSV UTF-8" next time.`,
+          `The file is not UTF-8 (the first character that is not is on row ${String(line)}). It was read as Windows-1252, the encoding of Excel’s "CSV (Comma delimited)", which also covers ISO-8859-1: check that accented letters (such as é in Café) look right, and save as "CSV UTF-8" next time.`,
         )
         out.push(...parser.push(decoded.fallback, final))
       }
@@ -521,7 +535,8 @@ export class RowShape {
   }
 
   private name(index: number): string {
-    return this.header[index]?.trim() || `column ${String(index + 1)}`
+    const name = this.header[index]?.trim() ?? ''
+    return name === '' ? `column ${String(index + 1)}` : name
   }
 
   /** The row's cells, padded to the header's width; null when the row was refused. */
