@@ -6,16 +6,21 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { directoryServices } from '../../../src/db/schema/index.js'
+import { bumpDataVersion } from '../../../src/platform/cache.js'
+import type { TenantScope } from '../../../src/platform/tenancy.js'
 import { createTestContext, type TestClient, type TestContext } from '../../support/app.js'
+import { listBodyBuilds } from '../../../src/features/directory/web/list-cache.js'
 import { listedNames, providerUser, seedSmallDirectory, type SmallDirectory } from './support.js'
 
 let ctx: TestContext
 let dir: SmallDirectory
 let commissioner: TestClient
+let scope: TenantScope
 
 beforeAll(async () => {
   ctx = await createTestContext()
   const user = await ctx.user({ roles: ['commissioner'], totp: true })
+  scope = user.scope
   dir = await seedSmallDirectory(ctx, user.scope)
   commissioner = await ctx.signedIn(user)
 })
@@ -118,10 +123,17 @@ describe('the service map list', () => {
   })
 
   it('tags example data', async () => {
+    const before = await commissioner.get('/directory')
+    expect(before.body.split(`/directory/services/${dir.services.councilHub}"`)[1]?.split('</tr>')[0]).not.toContain(
+      'Example data',
+    )
+    // Written here without the repository, so the data version is raised by hand, as every
+    // repository write does in its transaction: the list's kept content is then rebuilt.
     await ctx.database.db
       .update(directoryServices)
       .set({ isExample: true })
       .where(eq(directoryServices.id, dir.services.councilHub))
+    await bumpDataVersion(ctx.database.db, scope.tenantId, 'directory')
     const res = await commissioner.get('/directory')
     const row = res.body.split(`/directory/services/${dir.services.councilHub}"`)[1]?.split('</tr>')[0] ?? ''
     expect(row).toContain('Example data')
@@ -145,5 +157,23 @@ describe('the service map list', () => {
   it('shows an analyst everything', async () => {
     const analyst = await ctx.signedIn(await ctx.user({ roles: ['analyst'], totp: true }))
     expect(listedNames((await analyst.get('/directory')).body)).toHaveLength(4)
+  })
+})
+
+describe('the list’s kept content', () => {
+  it('is built once per data version and filters, and rebuilt after a change through the repository', async () => {
+    const url = '/directory?type=community-treatment'
+    const first = await commissioner.get(url)
+    const builds = listBodyBuilds()
+    const again = await commissioner.get(url)
+    expect(again.body.match(/<tbody[\s\S]*<\/tbody>/)?.[0]).toBe(first.body.match(/<tbody[\s\S]*<\/tbody>/)?.[0])
+    expect(listBodyBuilds()).toBe(builds)
+    // Another filter is another page.
+    await commissioner.get('/directory?type=refuge')
+    expect(listBodyBuilds()).toBe(builds + 1)
+    // The same page after the data version moves is built again.
+    await bumpDataVersion(ctx.database.db, scope.tenantId, 'directory')
+    await commissioner.get(url)
+    expect(listBodyBuilds()).toBe(builds + 2)
   })
 })

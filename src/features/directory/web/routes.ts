@@ -35,10 +35,13 @@ import {
   serviceFormValues,
 } from './forms.js'
 import { registerDirectoryImportRoutes } from './import-routes.js'
+import { cachedListBody } from './list-cache.js'
 import {
+  type DirectoryFilters,
   directoryPaths as paths,
   featureGroupItems,
   filterPanel,
+  filterQuery,
   filtersFrom,
   historyView,
   listQuerySchema,
@@ -131,6 +134,18 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
     const viewer = await directoryViewer(db, request)
     const query = parseQuery(listQuerySchema, request.query)
     const filters = filtersFrom(query)
+    // The page's content depends only on the council's directory (its version), whose services the
+    // viewer may see (all, or their organisations') and the filters: kept per those (list-cache.ts).
+    const bodyHtml = await cachedListBody(
+      db,
+      viewer.scope,
+      [viewer.seesAll ? 'all' : `own:${viewer.providerOrganisationIds.join(',')}`, filterQuery(filters)].join('|'),
+      () => listBody(viewer, filters),
+    )
+    return reply.view(`${V}/list.njk`, { pageTitle: 'Service map', bodyHtml })
+  })
+
+  async function listBody(viewer: DirectoryViewer, filters: DirectoryFilters): Promise<string> {
     const [directory, orgs, examples] = await Promise.all([
       loadDirectory(db, viewer.scope, { publishedOnly: false }),
       directoryOrganisationRows(db, viewer.scope),
@@ -150,8 +165,8 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
       a.localeCompare(b, 'en-GB'),
     )
     const orgOptions = orgs.filter((o) => usable.has(o.id)).map((o) => ({ id: o.id, name: o.name }))
-    return reply.view(`${V}/list.njk`, {
-      pageTitle: 'Service map',
+    return app.renderFragment(`${V}/_list-body.njk`, {
+      councilName: viewer.scope.councilName,
       rows,
       visibleCount,
       filters,
@@ -163,7 +178,7 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
       sortHidden:
         filters.sort !== 'name' || filters.order !== 'asc' ? { sort: filters.sort, order: filters.order } : null,
     })
-  })
+  }
 
   // ---- Adding and changing a service ----
 
