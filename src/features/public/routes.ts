@@ -3,8 +3,7 @@
  * "Exit this page" interruption, the accessibility statement, privacy notice and cookies page, and
  * /exit itself.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { CSRF_COOKIE } from '../../platform/session.js'
+import type { FastifyInstance } from 'fastify'
 import { paths } from '../../platform/paths.js'
 import {
   distanceChoicesMiles,
@@ -58,37 +57,13 @@ export function searchUrl(query: { q: string; filters: readonly string[]; distan
   return `/support?${params.toString()}`
 }
 
-/**
- * An anonymous visitor's search response sets no cookie at all: the page has no form that posts,
- * so the CSRF cookie the layout would otherwise start is not needed (security-privacy.md: no
- * cookies beyond the strictly necessary). Signed-in staff keep theirs.
- */
-function dropCsrfCookieForVisitors(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-  done: (err: Error | null, payload?: unknown) => void,
-): void {
-  if (request.currentUser) {
-    done(null, payload)
-    return
-  }
-  const header = reply.getHeader('set-cookie')
-  if (header !== undefined) {
-    const list = (Array.isArray(header) ? header : [String(header)]).filter((c) => !c.startsWith(`${CSRF_COOKIE}=`))
-    reply.removeHeader('set-cookie')
-    if (list.length > 0) reply.header('set-cookie', list)
-  }
-  done(null, payload)
-}
-
 function registerFindSupport(app: FastifyInstance): void {
   const cache = new SearchIndexCache(app.db)
   const template = `${V}/support.njk`
 
   app.get(
     '/support',
-    { config: { access: { public: true }, logUrlAs: 'route' }, onSend: dropCsrfCookieForVisitors },
+    { config: { access: { public: true }, logUrlAs: 'route' } },
     async (request, reply) => {
       const query = readSearchQuery(request.query)
       const form = formContext(query)

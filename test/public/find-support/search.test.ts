@@ -361,8 +361,8 @@ describe('safety and privacy', () => {
     expect(res.headers['set-cookie']).toBeUndefined()
     expect(res.headers['cache-control']).toBe('no-store')
     expect(pageTitle(html)).toBe('Get support – WTC')
-    // Control: another public page of the same app does start the CSRF cookie.
-    const other = await ctx.client().get('/safety')
+    // Control: a page with a form that posts (sign-in) does start the CSRF cookie.
+    const other = await ctx.client().get('/sign-in')
     expect(other.headers['set-cookie']).toBeDefined()
   })
 
