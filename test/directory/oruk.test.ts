@@ -28,6 +28,9 @@ const importOk = (result: OrukImportResult): Directory => {
   if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'))
   return result.directory
 }
+/** Each service's review reasons as 'code path', in file order ([] for a complete service). */
+const reviewOf = (result: OrukImportResult, serviceId: string): string[] =>
+  (importOk(result).services.find((x) => x.id === serviceId)?.review?.reasons ?? []).map((r) => `${r.code} ${r.path}`)
 
 describe('directory -> ORUK', () => {
   it('maps every published demo service, and only those', () => {
@@ -201,16 +204,22 @@ describe('round trip', () => {
     expect(importOk(single).services.map((s) => s.id)).toEqual([exported[0]?.id])
   })
 
-  it('accepts a list page of one-to-one items (services without places or terms are refused for lacking a type)', () => {
+  it('accepts a list page of one-to-one items: services without places or terms wait for review as drafts', () => {
     const summaries = paginate(
       published.map((s) => serviceToOrukSummary(index.record(s.id))),
       1,
       2,
     )
-    expect(problemsOf(parseOrukDocument(summaries))).toEqual([
-      '/contents/0/attributes: a service type is required: link one term of the WTC service types taxonomy, listed at /api/oruk/taxonomy_terms',
-      '/contents/1/attributes: a service type is required: link one term of the WTC service types taxonomy, listed at /api/oruk/taxonomy_terms',
-    ])
+    const result = parseOrukDocument(summaries)
+    const directory = importOk(result)
+    expect(directory.services.map((s) => s.status)).toEqual(['draft', 'draft'])
+    for (const [i, item] of summaries.contents.entries()) {
+      expect(reviewOf(result, item.id)).toEqual([
+        `service-type /contents/${String(i)}/attributes`,
+        `location /contents/${String(i)}/service_at_locations`,
+      ])
+      expect(directory.services.find((s) => s.id === item.id)?.review?.publishWhenComplete).toBe(true)
+    }
   })
 })
 
@@ -220,7 +229,9 @@ describe('import refusals name the JSON path', () => {
   it('not JSON', () => {
     const problems = problemsOf(parseOrukJson('{"contents": [}'))
     expect(problems).toHaveLength(1)
-    expect(problems[0]).toMatch(/^\/: The file is not JSON: /)
+    expect(problems[0]).toMatch(/^\/: The file is not JSON( \(the error is at character \d+\))?$/)
+    // Never a quote of the file (issue 10 point 6).
+    expect(problems[0]).not.toContain('contents')
   })
 
   it('JSON that is not ORUK', () => {
@@ -239,7 +250,7 @@ describe('import refusals name the JSON path', () => {
   it('wrong types, a missing field and a bad enum, each at its path', () => {
     const doc = page()
     const s3 = doc.contents[3] as unknown as Record<string, unknown> & (typeof doc.contents)[number]
-    ;(s3.service_at_locations[0]!.location as unknown as Record<string, unknown>).latitude = '51.6'
+    ;(s3.service_at_locations[0]!.location as unknown as Record<string, unknown>).latitude = true
     ;(doc.contents[5] as unknown as Record<string, unknown>).status = 'open'
     delete (doc.contents[7] as unknown as Record<string, unknown>).name
     ;(doc.contents[8]!.schedules[0] as unknown as Record<string, unknown>).women_only = 'yes'
@@ -253,14 +264,15 @@ describe('import refusals name the JSON path', () => {
     ])
   })
 
-  it('an unknown taxonomy term', () => {
+  it('a term of another taxonomy is kept as it is, not refused', () => {
     const doc = page()
     const attr = doc.contents[2]!.attributes[1]!
     attr.taxonomy_term_id = '0f0f0f0f-0000-4000-8000-000000000000'
     attr.taxonomy_term = { ...attr.taxonomy_term, id: attr.taxonomy_term_id, name: 'Free cake' }
-    expect(problemsOf(parseOrukDocument(doc))).toEqual([
-      "/contents/2/attributes/1/taxonomy_term_id: unknown taxonomy term 0f0f0f0f-0000-4000-8000-000000000000 ('Free cake'): use a term of our taxonomies, listed at /api/oruk/taxonomy_terms",
-    ])
+    const result = parseOrukDocument(doc)
+    const service = importOk(result).services.find((s) => s.id === doc.contents[2]!.id)
+    expect(service?.foreignTerms?.map((t) => t.attribute)).toEqual([attr])
+    expect(result.ok && result.seenTerms.map((t) => t.name)).toEqual(['Free cake'])
   })
 
   it('coordinates outside the UK, a bad postcode, and a schedule that ends before it starts', () => {
@@ -272,14 +284,21 @@ describe('import refusals name the JSON path', () => {
     const schedule = doc.contents[2]!.schedules[0]!
     schedule.opens_at = '15:00'
     schedule.closes_at = '14:00'
-    const problems = problemsOf(parseOrukDocument(doc))
-    expect(problems).toContain(
-      '/contents/0/service_at_locations/0/location/latitude: Latitude and longitude must be a place in the United Kingdom: 48.8566, 2.3522 is outside it (are they swapped?)',
-    )
-    expect(problems).toContain(
-      '/contents/1/service_at_locations/0/location/addresses/0/postal_code: Postcode must be a full UK postcode, like NW4 4BG',
-    )
-    expect(problems).toContain('/contents/2/schedules/0/closes_at: End time must be after the start time')
+    // Times the wrong way round cannot be read: refused at their path.
+    expect(problemsOf(parseOrukDocument(doc))).toEqual([
+      '/contents/2/schedules/0/closes_at: End time must be after the start time',
+    ])
+    // Places that cannot be placed are allowed by the standard: the services wait for review.
+    schedule.opens_at = '13:00'
+    const result = parseOrukDocument(doc)
+    const reasons = (i: number) => importOk(result).services.find((s) => s.id === doc.contents[i]!.id)?.review?.reasons
+    expect(reasons(0)?.[0]).toEqual({
+      code: 'location',
+      path: '/contents/0/service_at_locations/0/location/latitude',
+      message: `${location.name} could not be placed: Latitude and longitude must be a place in the United Kingdom: 48.8566, 2.3522 is outside it (are they swapped?). Add the place people visit`,
+    })
+    expect(reasons(1)?.[0]?.path).toBe('/contents/1/service_at_locations/0/location/addresses/0/postal_code')
+    expect(reasons(2)).toBeUndefined()
   })
 
   it('overlapping sessions, at the later session', () => {
@@ -303,8 +322,12 @@ describe('import refusals name the JSON path', () => {
     doc.contents[1]!.schedules[0]!.service_at_location_id = doc.contents[0]!.service_at_locations[0]!.id
     const last = doc.contents.length - 1
     expect(problemsOf(parseOrukDocument(doc))).toEqual([
-      `/contents/1/schedules/0/service_at_location_id: ${doc.contents[0]!.service_at_locations[0]!.id} is not one of this service's service_at_locations`,
       `/contents/${last}/id: service ${doc.contents[0]!.id} is in the file more than once (first at /contents/0)`,
+    ])
+    doc.contents.pop()
+    // A session at a place that is not the service's own: the service waits for review.
+    expect(reviewOf(parseOrukDocument(doc), doc.contents[1]!.id)).toEqual([
+      'schedule /contents/1/schedules/0/service_at_location_id',
     ])
   })
 
@@ -312,16 +335,22 @@ describe('import refusals name the JSON path', () => {
     const doc = page()
     ;(doc.contents[0]!.schedules[0] as unknown as Record<string, unknown>).freq = 'MONTHLY'
     doc.contents[0]!.schedules[1]!.byday = 'MO,XX'
-    expect(problemsOf(parseOrukDocument(doc))).toEqual([
-      '/contents/0/schedules/0/freq: must be "WEEKLY": the directory holds weekly sessions',
-      "/contents/0/schedules/1/byday: 'XX' is not a day: use MO, TU, WE, TH, FR, SA or SU",
+    const result = parseOrukDocument(doc)
+    expect(reviewOf(result, doc.contents[0]!.id)).toEqual([
+      'schedule /contents/0/schedules/0',
+      'schedule /contents/0/schedules/1',
     ])
+    const messages = importOk(result).services[0]?.review?.reasons.map((r) => r.message) ?? []
+    expect(messages[0]).toContain('it does not repeat every week')
+    expect(messages[1]).toContain("'XX' is not a day")
   })
 
   it('lists every problem, not just the first', () => {
     const doc = page()
-    for (const s of doc.contents.slice(0, 10)) (s as unknown as Record<string, unknown>).id = 'not-a-uuid'
-    expect(problemsOf(parseOrukDocument(doc))).toHaveLength(10)
+    for (const s of doc.contents.slice(0, 10)) (s as unknown as Record<string, unknown>).name = 42
+    expect(problemsOf(parseOrukDocument(doc))).toEqual(
+      doc.contents.slice(0, 10).map((_, i) => `/contents/${String(i)}/name: must be a string`),
+    )
   })
 })
 

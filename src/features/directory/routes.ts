@@ -1,11 +1,15 @@
 /** Service map (issue 4): directory pages, the Open Referral UK API and the gap analysis. */
 import type { FastifyInstance } from 'fastify'
 import { registerAnalysisRoutes } from './analysis/routes.js'
+import { registerDirectoryJobs } from './api/exchange.js'
 import { registerOrukApiRoutes } from './api/routes.js'
+import { registerReviewRoutes } from './web/review-routes.js'
 import { registerDirectoryWebRoutes } from './web/routes.js'
 
 export function registerDirectoryRoutes(app: FastifyInstance): void {
   registerOrukApiRoutes(app)
   registerDirectoryWebRoutes(app)
+  registerReviewRoutes(app)
+  registerDirectoryJobs(app.jobs, app.config.orukImportAllowHosts)
   registerAnalysisRoutes(app)
 }

@@ -31,6 +31,7 @@ export function jobPageView(job: Pick<JobRow, 'kind' | 'status' | 'result'>): Jo
     refusals: [],
     refusedCount: null,
   }
+  if (job.kind === 'oruk-import') return orukImportView(view, job, result)
   if (job.kind !== 'needs-import') return view
   const summary = isRecord(result.summary) ? result.summary : null
   const importId = typeof result.importId === 'string' ? result.importId : null
@@ -52,6 +53,24 @@ export function jobPageView(job: Pick<JobRow, 'kind' | 'status' | 'result'>): Jo
         stored === null ? 'The file was imported.' : `${stored.toLocaleString('en-GB')} rows were stored.`
     }
   }
+  return view
+}
+
+/** An Open Referral UK import (src/features/directory/api/exchange.ts): repairs as warnings, problems by JSON path. */
+function orukImportView(view: JobPageView, job: Pick<JobRow, 'status'>, result: Record<string, unknown>): JobPageView {
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : [])
+  view.warnings = strings(result.warnings)
+  if (job.status === 'succeeded') {
+    view.importPath = count(result.toReview) ? '/directory/review' : '/directory'
+  }
+  const problems = Array.isArray(result.problems) ? result.problems.filter(isRecord) : []
+  view.refusals = problems.map((p) => ({
+    row: 'Whole file',
+    column: typeof p.path === 'string' && p.path !== '' ? p.path : '/',
+    value: '',
+    reason: typeof p.message === 'string' ? p.message : '',
+  }))
+  view.refusedCount = problems.length
   return view
 }
 

@@ -254,7 +254,8 @@ export function serviceFormValues(service: Service, location: Location | null): 
     name: service.name,
     organisationId: service.organisationId,
     description: service.description,
-    serviceType: service.serviceType,
+    // While an import left the type to review, the placeholder is not offered as a choice.
+    serviceType: service.review?.reasons.some((r) => r.code === 'service-type') === true ? '' : service.serviceType,
     substances: [...service.substances],
     status: service.status,
     features: [...service.features],

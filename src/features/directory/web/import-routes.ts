@@ -1,27 +1,28 @@
 /**
- * Web upload of an Open Referral UK 3.0 JSON file into the council's service map (commissioners
- * and analysts). The file is checked and merged in the request, all or nothing: a file with any
- * problem changes nothing, and the page lists every problem with its JSON path.
+ * Web import of an Open Referral UK 3.0 feed into the council's service map (commissioners and
+ * analysts): an uploaded JSON file or a web address. Either way the import runs as a job
+ * (ORUK_IMPORT_JOB) and the browser goes to the job's page, which shows its progress and then
+ * what happened, all or nothing: a feed with any problem changes nothing, and the job page lists
+ * every problem with its JSON path.
  *
  * Multipart is handled as for the needs data imports (src/features/needs/uploads): the session
  * and role are checked before the body is read, the file goes to a temporary file (removed with
  * the response), and the CSRF token in the form is checked by the app afterwards.
  */
-import { readFile } from 'node:fs/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { enforceAccess } from '../../../platform/access.js'
+import { recordAudit } from '../../../platform/audit.js'
 import { HttpError } from '../../../platform/errors.js'
 import { formBody } from '../../../platform/forms.js'
-import { registerCsvUpload, type ReceivedFile, takeFile } from '../../needs/uploads/upload.js'
-import { importOrukText, MAX_IMPORT_BYTES } from '../api/exchange.js'
-import { formatProblem, type OrukProblem } from '../oruk.js'
+import { paths as appPaths } from '../../../platform/paths.js'
+import { claimUpload, registerCsvUpload, type ReceivedFile, takeFile } from '../../needs/uploads/upload.js'
+import { MAX_IMPORT_BYTES, ORUK_IMPORT_JOB } from '../api/exchange.js'
+import type { OrukProblem } from '../oruk.js'
 import type { DirectoryActor } from '../repository.js'
 
 export const DIRECTORY_IMPORT_PATH = '/directory/import'
 const V = 'features/directory/web/views'
 const access = { roles: ['commissioner', 'analyst'] as const }
-/** How many problems the error summary names; the table below the form lists them all. */
-const SUMMARY_PROBLEMS = 10
 
 const megabytes = (bytes: number): string => `${String(Math.round(bytes / (1024 * 1024)))} MB`
 
@@ -36,7 +37,7 @@ function actorOf(request: FastifyRequest): {
 }
 
 function fileProblem(file: ReceivedFile | null, maxBytes: number): string | null {
-  if (!file || (file.fileName === '' && file.bytes === 0)) return 'Select a JSON file'
+  if (!file || (file.fileName === '' && file.bytes === 0)) return 'Select a JSON file or give a web address'
   if (file.tooLarge) return `The selected file must be smaller than ${megabytes(maxBytes)}`
   if (file.bytes === 0) return 'The selected file is empty'
   if (!/\.json$/i.test(file.fileName)) return 'The selected file must be a JSON file'
@@ -55,7 +56,7 @@ export function registerDirectoryImportRoutes(app: FastifyInstance, options: { m
   const renderForm = (
     reply: FastifyReply,
     status: number,
-    extra: { errors?: FormErrors; problems?: OrukProblem[]; fileName?: string } = {},
+    extra: { errors?: FormErrors; problems?: OrukProblem[]; fileName?: string; url?: string } = {},
   ) =>
     reply.code(status).view(`${V}/import.njk`, {
       pageTitle: 'Import an Open Referral UK file',
@@ -63,6 +64,7 @@ export function registerDirectoryImportRoutes(app: FastifyInstance, options: { m
       ...(extra.errors ? { errors: extra.errors } : {}),
       problems: (extra.problems ?? []).map((p) => ({ path: p.path === '' ? '/' : p.path, message: p.message })),
       fileName: extra.fileName ?? null,
+      url: extra.url ?? '',
     })
 
   app.get(DIRECTORY_IMPORT_PATH, { config: { access } }, async (_request, reply) => renderForm(reply, 200))
@@ -78,37 +80,53 @@ export function registerDirectoryImportRoutes(app: FastifyInstance, options: { m
     scoped.post(DIRECTORY_IMPORT_PATH, { config: { access } }, async (request, reply) => {
       const { scope, actor } = actorOf(request)
       const { file, rest } = takeFile(request.body, 'file')
-      const unknown = Object.keys(formBody(rest))
+      const fields = formBody(rest)
+      const address = typeof fields.url === 'string' ? fields.url.trim() : ''
+      delete fields.url
+      const unknown = Object.keys(fields)
       if (unknown.length) {
         throw new HttpError(400, `The form contains fields that are not allowed: ${unknown.join(', ')}`)
       }
-      const problem = fileProblem(file, maxBytes)
-      if (problem !== null || !file) {
-        const text = problem ?? 'Select a JSON file'
-        return renderForm(reply, 400, { errors: { summary: [{ text, href: '#file' }], fields: { file: { text } } } })
-      }
-      const outcome = await importOrukText(db, scope, actor, await readFile(file.path, 'utf8'))
-      if (!outcome.ok) {
-        const count = outcome.problems.length
-        const heading = `${file.fileName} was not imported: it has ${String(count)} ${count === 1 ? 'problem' : 'problems'}. Nothing has changed`
-        const summary = [
-          { text: heading, href: '#file' },
-          ...outcome.problems.slice(0, SUMMARY_PROBLEMS).map((p) => ({ text: formatProblem(p), href: '#problems' })),
-          ...(count > SUMMARY_PROBLEMS
-            ? [{ text: `and ${String(count - SUMMARY_PROBLEMS)} more, listed below`, href: '#problems' }]
-            : []),
-        ]
-        return renderForm(reply, 400, {
-          errors: { summary, fields: { file: { text: heading } } },
-          problems: outcome.problems,
-          fileName: file.fileName,
+      const noFile = !file || (file.fileName === '' && file.bytes === 0)
+      const fail = (field: 'file' | 'url', text: string) =>
+        renderForm(reply, 400, {
+          errors: { summary: [{ text, href: `#${field}` }], fields: { [field]: { text } } },
+          url: address,
         })
+      let params: Record<string, unknown>
+      if (address !== '') {
+        if (!noFile) return fail('url', 'Choose a file or give a web address, not both')
+        let parsed: URL | undefined
+        try {
+          parsed = new URL(address)
+        } catch {
+          parsed = undefined
+        }
+        if (parsed?.protocol !== 'https:' && parsed?.protocol !== 'http:') {
+          return fail('url', 'Enter a web address starting with https://')
+        }
+        params = { kind: 'url', url: parsed.href }
+      } else {
+        const problem = fileProblem(file, maxBytes)
+        if (problem !== null || !file) return fail('file', problem ?? 'Select a JSON file or give a web address')
+        claimUpload(request, file)
+        params = { kind: 'file', filePath: file.path, fileName: file.fileName, deleteAfter: true }
       }
-      return reply.view(`${V}/import-done.njk`, {
-        pageTitle: 'File imported',
-        fileName: file.fileName,
-        outcome,
+      const jobId = await app.jobs.start(
+        scope,
+        ORUK_IMPORT_JOB,
+        { ...params, userId: actor.userId, actorLabel: actor.label, actorRole: actor.role },
+        actor.userId,
+      )
+      await recordAudit(db, {
+        action: 'directory.import.start',
+        tenantId: scope.tenantId,
+        actor: { userId: actor.userId, label: actor.label },
+        subjectType: 'job',
+        subjectId: jobId,
+        details: params.kind === 'url' ? { url: String(params.url) } : { fileName: String(params.fileName) },
       })
+      return reply.redirect(appPaths.job(jobId), 303)
     })
   })
 }

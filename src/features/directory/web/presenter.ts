@@ -11,6 +11,7 @@ import {
   DirectoryIndex,
   type Location,
   type Schedule,
+  reviewReasonLabels,
   type Service,
   type ServiceRecord,
   serviceStatuses,
@@ -242,12 +243,13 @@ export function listRows(input: ListInput): { rows: ListRow[]; visibleCount: num
         name: r.service.name,
         organisation: r.organisation.name,
         organisationId: r.organisation.id,
-        type: serviceTypeLabel(r.service.serviceType),
+        type: typeText(r.service),
         womenOnly,
         womenOnlyLabel: womenOnlyLabels[womenOnly],
         featureCount: r.service.features.length,
-        status: r.service.status,
-        statusLabel: statusLabels[r.service.status] ?? r.service.status,
+        status: r.service.review === undefined ? r.service.status : 'review',
+        statusLabel:
+          r.service.review === undefined ? (statusLabels[r.service.status] ?? r.service.status) : 'To review',
         lastChanged: r.service.lastModified ?? null,
         isExample: input.exampleServiceIds.has(r.service.id),
         editable: input.editableServiceIds.has(r.service.id),
@@ -394,6 +396,21 @@ export function addressLines(l: Location): string[] {
   )
 }
 
+/** The service type in words; not chosen yet while an import left it to review. */
+function typeText(s: Service): string {
+  return s.review?.reasons.some((r) => r.code === 'service-type') === true
+    ? 'Not chosen yet'
+    : serviceTypeLabel(s.serviceType)
+}
+
+function foreignTermText(attribute: Record<string, unknown>): string {
+  const term = attribute.taxonomy_term
+  const t = typeof term === 'object' && term !== null ? (term as Record<string, unknown>) : {}
+  const name = typeof t.name === 'string' ? t.name : String(attribute.taxonomy_term_id ?? '')
+  const taxonomy = typeof t.taxonomy === 'string' ? t.taxonomy : undefined
+  return taxonomy === undefined ? name : `${name} (${taxonomy})`
+}
+
 export function serviceView(record: ServiceRecord) {
   const s = record.service
   return {
@@ -403,9 +420,16 @@ export function serviceView(record: ServiceRecord) {
     organisation: record.organisation.name,
     status: s.status,
     statusLabel: statusLabels[s.status] ?? s.status,
+    /** Why an imported service waits for a commissioner (ADR 0015); empty when complete. */
+    review: (s.review?.reasons ?? []).map((r) => ({
+      label: reviewReasonLabels[r.code],
+      message: r.message,
+      path: r.path,
+    })),
+    foreignTerms: (s.foreignTerms ?? []).map((t) => foreignTermText(t.attribute)),
     version: s.version,
     lastModified: s.lastModified ?? null,
-    type: serviceTypeLabel(s.serviceType),
+    type: typeText(s),
     substances: substanceDefinitions
       .filter((d) => (s.substances as readonly string[]).includes(d.code))
       .map((d) => d.name),
