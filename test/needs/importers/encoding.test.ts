@@ -12,6 +12,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { localIndicators } from '../../../src/db/schema/index.js'
 import { CsvParser, firstInvalidUtf8, InputDecoder, openCsv } from '../../../src/features/needs/importers/shared.js'
+import { looksLikeCsv } from '../../../src/features/needs/uploads/upload.js'
 import { type Setup, setup } from './helpers.js'
 
 let s: Setup
@@ -110,6 +111,18 @@ describe('imports in other encodings', () => {
     } finally {
       await fresh.close()
     }
+  })
+
+  it('lets Excel "Unicode text" through the upload check, but not a UTF-16 file that is not text', () => {
+    const tsv = Buffer.from('\uFEFFindicator\tarea_code\r\nx\tE09000003\r\n', 'utf16le')
+    expect(looksLikeCsv(tsv)).toBe(true)
+    expect(looksLikeCsv(Buffer.from(tsv).swap16())).toBe(true)
+    // Cut in the middle of a character, as the first bytes of an upload may be.
+    expect(looksLikeCsv(tsv.subarray(0, 23))).toBe(true)
+    expect(looksLikeCsv(Buffer.from('\uFEFFno separators here\n', 'utf16le'))).toBe(false)
+    expect(looksLikeCsv(Buffer.from('\uFEFFa,b\u0001\n', 'utf16le'))).toBe(false)
+    // Without the mark, UTF-16 is refused (null bytes).
+    expect(looksLikeCsv(Buffer.from('a,b\n', 'utf16le'))).toBe(false)
   })
 
   it('refuses null bytes without a UTF-16 byte order mark', async () => {

@@ -215,7 +215,8 @@ function checkFile(file: ReceivedFile | null, maxBytes: number): string | null {
   if (!file || (file.fileName === '' && file.bytes === 0)) return 'Select a CSV file'
   if (file.tooLarge) return `The selected file must be smaller than ${megabytes(maxBytes)}`
   if (file.bytes === 0) return 'The selected file is empty'
-  if (!/\.csv$/i.test(file.fileName)) return 'The selected file must be a CSV'
+  // .txt: Excel's "Unicode text" (UTF-16, tab-separated), which the importer reads too (ADR 16).
+  if (!/\.(csv|txt)$/i.test(file.fileName)) return 'The selected file must be a CSV'
   if (!looksLikeCsv(file.head))
     return 'The selected file must be a CSV: this one is not comma-separated text. Save it from your spreadsheet as CSV and try again'
   return null

@@ -155,6 +155,20 @@ const startsWith = (head: Buffer, magic: number[]): boolean => magic.every((b, i
  * and a comma on the first line.
  */
 export function looksLikeCsv(head: Buffer): boolean {
+  // UTF-16 with a byte order mark (Excel's "Unicode text"): the same checks on the decoded text,
+  // with a tab or a comma on the first line (the importer reads both, ADR 16).
+  const le = startsWith(head, [0xff, 0xfe])
+  if (le || startsWith(head, [0xfe, 0xff])) {
+    const units = head.subarray(2, 2 + ((head.length - 2) & ~1))
+    const decoded = (le ? Buffer.from(units) : Buffer.from(units).swap16()).toString('utf16le')
+    if (decoded.length === 0) return false
+    for (let i = 0; i < decoded.length; i++) {
+      const c = decoded.charCodeAt(i)
+      if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return false
+    }
+    const first = decoded.split('\n', 1)[0] ?? ''
+    return first.includes(',') || first.includes('\t')
+  }
   let text = head
   if (startsWith(text, [0xef, 0xbb, 0xbf])) text = text.subarray(3)
   if (text.length === 0) return false
