@@ -55,7 +55,7 @@ export const importKindInfo: Record<ImportKind, { label: string; description: st
   'ndtms-viewit': {
     label: 'NDTMS ViewIt adult treatment export',
     description:
-      'The NDTMS ViewIt export for your area (CSV): people in treatment, new presentations, referrals, exits and more, by period, sex, age group and drug group.',
+      'The NDTMS ViewIt export for your area (CSV): people in treatment, new presentations, referrals, exits and more, by period, sex, age group and drug group. A national or regional release is stored as England or region comparators.',
   },
   fingertips: {
     label: 'Fingertips indicator data',
@@ -77,7 +77,7 @@ export const importKindInfo: Record<ImportKind, { label: string; description: st
   population: {
     label: 'Local population estimates',
     description:
-      'The population of your area by sex and age, and by ethnicity, sexuality, disability or religion, in the population template.',
+      'The population of your area by sex and age, and by ethnicity, sexuality, disability or religion, in the population template; or ONS mid-year estimates with single years of age in columns.',
     template: 'population-template.csv',
   },
   indicator: {
