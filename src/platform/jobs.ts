@@ -14,7 +14,7 @@
 import os from 'node:os'
 import { and, desc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
-import { jobs, organisations } from '../db/schema/index.js'
+import { jobs, organisations, type Role } from '../db/schema/index.js'
 import { type Db, type DbOrTx, queryRows } from './db/index.js'
 import { tenantScope, type TenantScope } from './tenancy.js'
 
@@ -33,6 +33,12 @@ export interface JobContext {
 
 export interface JobDefinition {
   title: string
+  /**
+   * Who may read jobs of this kind (their page and JSON): the roles of the page that starts them
+   * (issue 10: panel members and providers could read import jobs). Without roles, only the person
+   * who started the job may read it.
+   */
+  roles?: readonly Role[]
   run: (ctx: JobContext) => Promise<Record<string, unknown>>
   /**
    * For a job whose process stopped: the job's result when its work was committed all the same
@@ -64,6 +70,8 @@ export interface JobRunnerOptions {
   staleSeconds?: number
   /** Jobs one process runs at the same time; more wait queued for any process. Default 2. */
   concurrency?: number
+  /** Who this runner is in the jobs table (default host:pid; tests name two runners apart). */
+  owner?: string
 }
 
 export class JobRunner {
@@ -74,7 +82,7 @@ export class JobRunner {
   private fillPending = false
   private timer: NodeJS.Timeout | undefined
   private ticking = false
-  readonly owner = `${os.hostname()}:${String(process.pid)}`
+  readonly owner: string
   readonly staleSeconds: number
   readonly concurrency: number
 
@@ -85,10 +93,23 @@ export class JobRunner {
   ) {
     this.staleSeconds = options.staleSeconds ?? 60
     this.concurrency = options.concurrency ?? 2
+    this.owner = options.owner ?? `${os.hostname()}:${String(process.pid)}`
   }
 
   define(kind: string, definition: JobDefinition): void {
     this.definitions.set(kind, definition)
+  }
+
+  /** The roles that may read jobs of a kind; undefined when the kind declares none. */
+  rolesOf(kind: string): readonly Role[] | undefined {
+    return this.definitions.get(kind)?.roles
+  }
+
+  /** Whether a signed-in user of the job's council may read it (the tenant is checked by `get`). */
+  mayRead(user: { id: string; roles: readonly Role[] }, job: Pick<JobRow, 'kind' | 'createdBy'>): boolean {
+    const roles = this.rolesOf(job.kind)
+    if (roles === undefined) return job.createdBy !== null && job.createdBy === user.id
+    return user.roles.some((r) => roles.includes(r))
   }
 
   kinds(): string[] {

@@ -58,6 +58,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     pool.on('error', () => {
       /* an idle client lost its connection; the pool replaces it */
     })
+    // A client in use can lose its connection too (the server ended an idle transaction, a
+    // restart): the query in progress fails with the reason, and the process must not crash.
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined)
+    })
     const url = new URL(opts.databaseUrl)
     url.password = ''
     const db = drizzleNodePg({ client: pool, schema }) as unknown as Db
