@@ -178,6 +178,18 @@ describe('a ViewIt release with no rows for the council', () => {
       expect(summary.coverage.storedAs).toBe('London comparator, 2015/16 to 2016/17')
       const stored = await fresh.database.db.selectDistinct({ level: ndtmsRows.areaLevel }).from(ndtmsRows)
       expect(stored).toEqual([{ level: 'region' }])
+      // The council's file comes after; the region's column appears beside it. Barnet 2016/17:
+      // 280 women of 1,025 people, so London has 53 x 280 + 2 = 14,842 of 54,327: 27.320%
+      // (Wilson 95%: 26.947% to 27.696%).
+      await fresh.run('ndtms-viewit', REFERENCE.viewit)
+      const table = await accessTable(fresh, '2016/17')
+      expect(table.columns.map((c) => c.label)).toContain('London: women’s share')
+      const treat = table.rows.find((r) => r.measure?.display === 'People in treatment')
+      expect([treat?.cmp0Share?.display, treat?.cmp0Lower?.display, treat?.cmp0Upper?.display]).toEqual([
+        '27.3%',
+        '26.9%',
+        '27.7%',
+      ])
     } finally {
       await fresh.close()
     }
