@@ -1002,9 +1002,7 @@ async function giveOwnIds(
     const id = map('services', service.id)
     if (id === service.id) return { ...service, organisationId: map('organisations', service.organisationId) }
     originKeys.set(id, service.id)
-    notes.push(
-      `${service.name}: another council’s directory already has the id ${service.id}, so this copy was given the id ${id}; the original id is kept as a cross-reference.`,
-    )
+    if (notes.length === 0) notes.push(`${service.name} (${service.id} is now ${id})`)
     return {
       ...service,
       id,
@@ -1012,7 +1010,15 @@ async function giveOwnIds(
       origin: service.origin ?? { id: service.id },
     }
   })
+  const n = originKeys.size
+  const summary =
+    n === 0
+      ? []
+      : [
+          `${String(n)} ${n === 1 ? 'service has an id' : 'services have ids'} that another council’s directory already uses, so ${n === 1 ? 'it was' : 'they were'} given new ids here and the original ids are kept as cross-references (for example ${notes[0] ?? ''}).`,
+        ]
   return {
+    notes: summary,
     directory: {
       organisations: incoming.organisations.map((o) => ({ ...o, id: map('organisations', o.id) })),
       services,
@@ -1029,7 +1035,6 @@ async function giveOwnIds(
       })),
     },
     originKeys,
-    notes,
   }
 }
 
