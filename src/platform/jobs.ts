@@ -15,7 +15,7 @@ import os from 'node:os'
 import { and, desc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import { jobs, organisations, type Role } from '../db/schema/index.js'
-import { type Db, type DbOrTx, queryRows } from './db/index.js'
+import { type Db, type DbOrTx, isLockTimeout, queryRows } from './db/index.js'
 import { tenantScope, type TenantScope } from './tenancy.js'
 
 export type JobRow = typeof jobs.$inferSelect
@@ -64,6 +64,8 @@ export class JobFailure extends Error {
 export const INTERRUPTED_MESSAGE =
   'The service stopped while this job was running, so it did not finish. Start it again.'
 export const RECOVERED_MESSAGE = 'Finished (the service stopped just after the work was stored)'
+export const LOCK_WAIT_MESSAGE =
+  'Another change to the same data took too long to be saved, so this job stopped without changing anything. Start it again.'
 
 export interface JobRunnerOptions {
   /** A running job whose heartbeat is older than this is taken as stopped. Default 60. */
@@ -318,7 +320,7 @@ export class JobRunner {
         false,
       )
     } catch (err) {
-      const message = err instanceof Error ? err.message : 'The job failed.'
+      const message = isLockTimeout(err) ? LOCK_WAIT_MESSAGE : err instanceof Error ? err.message : 'The job failed.'
       if (err instanceof JobFailure) {
         this.log.warn({ jobId: id, reason: message }, 'job failed')
         await update({ status: 'failed', error: message, result: err.result, finishedAt: new Date() }).catch(

@@ -22,7 +22,7 @@ import {
 } from '../../db/schema/index.js'
 import { canonicalJson, recordAudit } from '../../platform/audit.js'
 import { bumpDataVersion } from '../../platform/cache.js'
-import type { Db, DbOrTx } from '../../platform/db/index.js'
+import { advisoryXactLock, type Db, type DbOrTx } from '../../platform/db/index.js'
 import type { TenantScope } from '../../platform/tenancy.js'
 import { stableId } from './ids.js'
 import { mergeDirectory } from './merge.js'
@@ -950,6 +950,8 @@ export interface ImportOptions {
   source?: string
   /** Foreign taxonomy terms the file linked: added, unmapped, to the council's mapping table. */
   seenTerms?: SeenTerm[]
+  /** Called when another import or edit of this council's directory is being saved, before waiting for it. */
+  onWait?: () => void
 }
 
 type EntityKind = 'organisations' | 'services' | 'locations' | 'serviceAtLocations' | 'schedules'
@@ -1191,7 +1193,7 @@ export async function importDirectory(
   return afterChange(
     db.transaction(async (tx) => {
       // Serialise imports and edits of one council's directory.
-      await tx.execute(sql`select pg_advisory_xact_lock(727104, hashtext(${scope.tenantId}))`)
+      await advisoryXactLock(tx, 727104, scope.tenantId, () => options.onWait?.())
       const own = await giveOwnIds(tx, scope, parsed.data)
       const data = own.directory
       const existing = await loadDirectory(tx, scope, { publishedOnly: false })

@@ -54,7 +54,12 @@ export interface OrukImportOptions {
   /** Where the file came from (file name or address), kept as the services' origin. */
   source?: string
   maxRecords?: number
+  /** Called when another change to the council's directory is being saved, before waiting for it. */
+  onWait?: () => void
 }
+
+export const DIRECTORY_WAITING_MESSAGE =
+  "Waiting for another import or change to this council's directory to be saved, then this one will be saved"
 
 /** Parses ORUK JSON text and merges it into the council's directory; nothing changes on any problem. */
 export async function importOrukText(
@@ -72,7 +77,10 @@ export async function importOrukText(
   })
   if (!parsed.ok) return { ok: false, problems: parsed.problems }
   try {
-    const result = await importDirectory(db, scope, actor, parsed.directory, { seenTerms: parsed.seenTerms })
+    const result = await importDirectory(db, scope, actor, parsed.directory, {
+      seenTerms: parsed.seenTerms,
+      ...(options.onWait ? { onWait: options.onWait } : {}),
+    })
     return {
       ok: true,
       services: parsed.directory.services.length,
@@ -160,6 +168,7 @@ export async function importOrukSource(
   await progress(65, 'Checking every record')
   const outcome = await importOrukText(db, scope, actor, text, {
     source: name,
+    onWait: () => void Promise.resolve(progress(70, DIRECTORY_WAITING_MESSAGE)).catch(() => undefined),
     ...(options.maxRecords === undefined ? {} : { maxRecords: options.maxRecords }),
   })
   await progress(95, outcome.ok ? 'Saved' : 'Refused')
