@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { isUtf8 } from 'node:buffer'
+import { isAscii, isUtf8 } from 'node:buffer'
 
 /** A record longer than this (characters) is not a row of a statistics file: stop reading. */
 export const MAX_RECORD_SIZE = 1_000_000
@@ -235,8 +235,6 @@ interface Decoded {
 }
 
 const EMPTY = Buffer.alloc(0)
-/** Any character outside ASCII (U+0080 and above). */
-const NON_ASCII = /[\u0080-\uffff]/
 
 /** How many bytes at the end of `buf` begin a UTF-8 sequence that the next chunk may complete. */
 function incompleteUtf8Tail(buf: Buffer): number {
@@ -357,12 +355,13 @@ export class InputDecoder {
     if (end < buf.length) this.carry = Buffer.from(buf.subarray(end))
     if (isUtf8(body)) {
       const text = body.toString('utf8')
-      if (!this.nonAscii && NON_ASCII.test(text)) this.nonAscii = true
+      if (!this.nonAscii && !isAscii(body)) this.nonAscii = true
       return { text }
     }
     const bad = firstInvalidUtf8(body)
-    const text = body.subarray(0, bad).toString('utf8')
-    if (!this.nonAscii && NON_ASCII.test(text)) this.nonAscii = true
+    const valid = body.subarray(0, bad)
+    const text = valid.toString('utf8')
+    if (!this.nonAscii && !isAscii(valid)) this.nonAscii = true
     if (this.nonAscii) return { text, mixed: true }
     this.mode = 'windows-1252'
     const rest = this.carry.length > 0 ? Buffer.concat([body.subarray(bad), this.carry]) : body.subarray(bad)
