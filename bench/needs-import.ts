@@ -12,13 +12,17 @@
  * peak RSS < 500 MB.
  */
 import { execFile, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import autocannon from 'autocannon'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { generateFingertipsCsv } from './generate-fingertips.js'
+import { DEMO_COMMISSIONER, signIn } from './client.js'
 import { createBenchDatabase, redactUrl } from './postgres.js'
+import { BENCH_SECRET_KEY, freePort } from './server.js'
 
 export type ImportEngine = 'pglite' | 'postgresql'
 
@@ -29,6 +33,31 @@ export interface NeedsImportSettings {
   engines: ImportEngine[]
   /** Longest one import may take before it is stopped. */
   timeoutMs: number
+  /** Also import on PGlite inside a running app while /support and /directory are loaded (issue 10.4). */
+  underLoad: boolean
+}
+
+/** Latencies of one page loaded while nothing else runs, or during an import in the same process. */
+export interface PageLatency {
+  path: string
+  requests: number
+  non2xx: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  /** Share of requests slower than 500 ms. */
+  over500msShare: number
+}
+
+export interface UnderLoadRun {
+  engine: ImportEngine
+  connectionsPerPage: number
+  /** The pages with no import running (5 s), for comparison. */
+  quiet: PageLatency[]
+  /** The same pages for the whole import. */
+  duringImport: PageLatency[]
+  import?: ImportRun
+  error?: string
 }
 
 export interface CopyRun {
@@ -43,8 +72,15 @@ export interface ImportRun {
   wallMs?: number
   /** Spawn to exit of the child, set-up included. */
   childWallMs?: number
-  /** Resident memory just before importFile, MiB. */
+  /**
+   * Resident memory just before importFile, MiB: the opened, migrated, empty database with its
+   * reference data and one council (for PGlite, the embedded engine's own footprint).
+   */
   rssBeforeMiB?: number
+  /** Milliseconds of importFile spent reading, checking and staging (to the start of the merge). */
+  stagingMs?: number
+  /** Milliseconds of the merge (one transaction), from its start to the end of importFile. */
+  mergeMs?: number
   /** Peak resident memory of the child over its whole life, MiB (maxRSS). */
   peakRssMiB?: number
   rowsRead?: number
@@ -66,6 +102,8 @@ export interface NeedsImportResult {
   imports: ImportRun[]
   /** importFile on PostgreSQL divided by \copy (wall time). */
   importToCopyRatio?: number
+  /** The import inside a running app on PGlite, with /support and /directory loaded meanwhile. */
+  underLoad?: UnderLoadRun
 }
 
 const CHILD_MARK = 'NEEDS_IMPORT_RESULT '
@@ -165,6 +203,23 @@ function importInChild(
   })
 }
 
+/**
+ * A progress callback that prints every tenth percent with the seconds since `started`, and notes
+ * in `report` when the merge began (the step at 90%).
+ */
+function progressPrinter(started: number, report: ImportRun) {
+  let lastShown = -1
+  return (percent: number, message: string) => {
+    if (report.stagingMs === undefined && message.startsWith('Storing')) report.stagingMs = performance.now() - started
+    const step = Math.floor(percent / 10)
+    if (step !== lastShown || message.startsWith('Stor')) {
+      lastShown = step
+      const seconds = ((performance.now() - started) / 1000).toFixed(1)
+      process.stderr.write(`progress ${String(Math.round(percent))}% ${message} (${seconds} s)\n`)
+    }
+  }
+}
+
 /** The child: open and migrate the database, make the demo council a tenant, then time importFile. */
 async function childMain(request: ChildRequest): Promise<void> {
   const { openDatabase, queryRows } = await import('../src/platform/db/index.js')
@@ -181,22 +236,16 @@ async function childMain(request: ChildRequest): Promise<void> {
     await loadReferenceData(database.db)
     const scope = await ensureCouncil(database.db, 'E09000003')
     report.rssBeforeMiB = process.memoryUsage.rss() / 1024 / 1024
-    let lastShown = -1
     const started = performance.now()
     try {
       const summary = await importFile(
         database.db,
         scope,
         { kind: 'fingertips', filePath: request.filePath, fileName: request.fileName, userId: null },
-        (percent, message) => {
-          const step = Math.floor(percent / 10)
-          if (step !== lastShown) {
-            lastShown = step
-            process.stderr.write(`progress ${String(Math.round(percent))}% ${message}\n`)
-          }
-        },
+        progressPrinter(started, report),
       )
       report.wallMs = performance.now() - started
+      if (report.stagingMs !== undefined) report.mergeMs = report.wallMs - report.stagingMs
       report.rowsRead = summary.rowsRead
       report.rowsStored = summary.rowsStored
       report.rowsRefused = summary.rowsRefused
@@ -221,6 +270,218 @@ async function childMain(request: ChildRequest): Promise<void> {
   }
   report.peakRssMiB = mib(process.resourceUsage().maxRSS)
   process.stdout.write(`${CHILD_MARK}${JSON.stringify(report)}\n`)
+}
+
+interface UnderLoadRequest extends ChildRequest {
+  port: number
+}
+
+/**
+ * The under-load child: the app itself (demo council seeded) listening on `port`, on the given
+ * database; on the line `go` from the parent it imports the file for the demo council in the same
+ * process, as the web upload's job does, reports, and on `stop` (or the end of stdin) closes.
+ */
+async function underLoadChildMain(request: UnderLoadRequest): Promise<void> {
+  const { loadConfig } = await import('../src/config.js')
+  const { prepareDatabase } = await import('../src/platform/startup.js')
+  const { buildApp } = await import('../src/app.js')
+  const { seedDemo } = await import('../src/features/demo/seed.js')
+  const { scopeForCouncilCode } = await import('../src/platform/tenancy.js')
+  const { importFile, ImportRefusedError } = await import('../src/features/needs/importers/index.js')
+  const baseUrl = `http://127.0.0.1:${String(request.port)}`
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: String(request.port),
+    HOST: '127.0.0.1',
+    BASE_URL: baseUrl,
+    SECRET_KEY: BENCH_SECRET_KEY,
+    LOAD_DEMO: 'true',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: 'warn',
+    ...(request.target.engine === 'pglite'
+      ? { DATA_DIR: request.target.dataDir }
+      : { DATABASE_URL: request.target.databaseUrl }),
+  })
+  const database = await prepareDatabase(config)
+  await seedDemo(database.db)
+  const app = await buildApp({ config, database })
+  await app.listen({ port: request.port, host: '127.0.0.1' })
+  process.stdout.write('READY\n')
+  const lines = createInterface({ input: process.stdin })
+  const commands = lines[Symbol.asyncIterator]()
+  const next = async () => (await commands.next()).value as string | undefined
+  const command = await next()
+  const report: ImportRun = { engine: request.target.engine }
+  if (command === 'go') {
+    const scope = await scopeForCouncilCode(database.db, 'E09000003')
+    report.rssBeforeMiB = process.memoryUsage.rss() / 1024 / 1024
+    const started = performance.now()
+    try {
+      const summary = await importFile(
+        database.db,
+        scope,
+        { kind: 'fingertips', filePath: request.filePath, fileName: request.fileName, userId: null },
+        progressPrinter(started, report),
+      )
+      report.rowsRead = summary.rowsRead
+      report.rowsStored = summary.rowsStored
+      report.rowsRefused = summary.rowsRefused
+    } catch (err) {
+      report.error =
+        err instanceof ImportRefusedError
+          ? `import refused: ${err.message}`
+          : err instanceof Error
+            ? (err.stack ?? err.message)
+            : String(err)
+    }
+    report.wallMs = performance.now() - started
+    if (report.stagingMs !== undefined) report.mergeMs = report.wallMs - report.stagingMs
+    report.peakRssMiB = mib(process.resourceUsage().maxRSS)
+    process.stdout.write(`${CHILD_MARK}${JSON.stringify(report)}\n`)
+    await next() // 'stop', or the end of stdin
+  }
+  lines.close()
+  await app.close()
+  await database.close()
+}
+
+/** Latencies of every response to one URL while `run` lasts (autocannon, stopped when it ends). */
+async function loadDuring(
+  url: string,
+  headers: Record<string, string>,
+  connections: number,
+  run: () => Promise<void>,
+): Promise<PageLatency> {
+  const times: number[] = []
+  let non2xx = 0
+  let instance: autocannon.Instance | undefined
+  const finished = new Promise<void>((resolve, reject) => {
+    instance = autocannon({ url, connections, duration: 24 * 3600, headers }, (err) => {
+      if (err) reject(err instanceof Error ? err : new Error(String(err)))
+      else resolve()
+    })
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      times.push(responseTime)
+      if (status < 200 || status > 299) non2xx++
+    })
+  })
+  try {
+    await run()
+  } finally {
+    instance?.stop()
+    await finished
+  }
+  times.sort((a, b) => a - b)
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0
+  return {
+    path: new URL(url).pathname + new URL(url).search,
+    requests: times.length,
+    non2xx,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: times[times.length - 1] ?? 0,
+    over500msShare: times.length ? times.filter((t) => t > 500).length / times.length : 0,
+  }
+}
+
+/**
+ * The import inside a running app while /support (public search) and /directory (signed in) are
+ * loaded: their latencies with nothing else running, then for the whole import (issue 10.4).
+ */
+async function importUnderLoad(
+  target: ChildTarget,
+  filePath: string,
+  fileName: string,
+  timeoutMs: number,
+  onProgress: (line: string) => void,
+): Promise<UnderLoadRun> {
+  const connectionsPerPage = 2
+  const result: UnderLoadRun = { engine: target.engine, connectionsPerPage, quiet: [], duringImport: [] }
+  const port = await freePort()
+  const request: UnderLoadRequest = { target, filePath, fileName, port }
+  const child = spawn(process.execPath, [...process.execArgv, thisFile, 'under-load', JSON.stringify(request)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+  })
+  const tail: string[] = []
+  let stdout = ''
+  let onLine: ((line: string) => void) | undefined
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8')
+    let at = stdout.indexOf('\n')
+    while (at >= 0) {
+      const line = stdout.slice(0, at)
+      stdout = stdout.slice(at + 1)
+      onLine?.(line)
+      at = stdout.indexOf('\n')
+    }
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      tail.push(line)
+      if (tail.length > 30) tail.shift()
+      if (line.startsWith('progress ')) onProgress(line.slice('progress '.length))
+    }
+  })
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve()
+    })
+  })
+  const waitFor = (test: (line: string) => boolean, ms: number) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`no answer from the app within ${String(ms / 1000)} s`))
+      }, ms)
+      void exited.then(() => {
+        reject(new Error(`the app exited: ${tail.join('\n')}`))
+      })
+      onLine = (line) => {
+        if (test(line)) {
+          clearTimeout(timer)
+          resolve(line)
+        }
+      }
+    })
+  try {
+    await waitFor((l) => l === 'READY', 300_000)
+    const baseUrl = `http://127.0.0.1:${String(port)}`
+    const jar = await signIn(baseUrl, DEMO_COMMISSIONER)
+    const pages: { url: string; headers: Record<string, string> }[] = [
+      { url: `${baseUrl}/support?q=EN5%201AA`, headers: {} },
+      { url: `${baseUrl}/directory`, headers: { cookie: jar.header() } },
+    ]
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+    result.quiet = await Promise.all(
+      pages.map((p) => loadDuring(p.url, p.headers, connectionsPerPage, () => sleep(5000))),
+    )
+    let line = ''
+    const imported = async () => {
+      const done = waitFor((l) => l.startsWith(CHILD_MARK), timeoutMs)
+      child.stdin.write('go\n')
+      line = await done
+    }
+    // One load per page; the first also drives the import, the other lasts as long.
+    let importDone: Promise<void> = Promise.resolve()
+    const startImport = () => {
+      importDone = imported()
+      return importDone
+    }
+    result.duringImport = await Promise.all(
+      pages.map((p, i) =>
+        loadDuring(p.url, p.headers, connectionsPerPage, i === 0 ? startImport : () => sleep(0).then(() => importDone)),
+      ),
+    )
+    result.import = JSON.parse(line.slice(CHILD_MARK.length)) as ImportRun
+  } catch (err) {
+    result.error = err instanceof Error ? err.message : String(err)
+  } finally {
+    child.stdin.end('stop\n')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    await exited
+    clearTimeout(timer)
+  }
+  return result
 }
 
 /**
@@ -305,6 +566,34 @@ export async function benchNeedsImport(
     rmSync(dataDir, { recursive: true, force: true })
     result.imports.push(imported)
     log(`  ${describe(imported)}`)
+
+    if (settings.underLoad) {
+      log('  importFile on PGlite inside the app, with /support and /directory loaded meanwhile...')
+      const loadDir = mkdtempSync(path.join(os.tmpdir(), 'wtc-bench-import-load-'))
+      cleanups.push(() => {
+        rmSync(loadDir, { recursive: true, force: true })
+      })
+      result.underLoad = await importUnderLoad(
+        { engine: 'pglite', dataDir: loadDir },
+        filePath,
+        fileName,
+        settings.timeoutMs,
+        progress('pglite under load'),
+      )
+      rmSync(loadDir, { recursive: true, force: true })
+      const u = result.underLoad
+      if (u.error) log(`    ERROR: ${u.error}`)
+      const show = (label: string, list: PageLatency[]) => {
+        for (const p of list) {
+          log(
+            `    ${label} ${p.path}: ${String(p.requests)} requests, p50 ${p.p50Ms.toFixed(0)} ms, p99 ${p.p99Ms.toFixed(0)} ms, max ${p.maxMs.toFixed(0)} ms, ${(p.over500msShare * 100).toFixed(1)}% over 500 ms${p.non2xx ? `, ${String(p.non2xx)} not 2xx` : ''}`,
+          )
+        }
+      }
+      show('quiet:', u.quiet)
+      show('during import:', u.duringImport)
+      if (u.import) log(`  ${describe(u.import)}`)
+    }
   }
   removeFolder()
   return result
@@ -400,7 +689,11 @@ export function loadNeedsDemoData(target: ChildTarget, timeoutMs = 300_000): Pro
 }
 
 function describe(run: ImportRun): string {
-  const time = run.wallMs === undefined ? 'n/a' : `${(run.wallMs / 1000).toFixed(1)} s`
+  const phases =
+    run.stagingMs !== undefined && run.mergeMs !== undefined
+      ? ` (read, check and stage ${(run.stagingMs / 1000).toFixed(1)} s, merge ${(run.mergeMs / 1000).toFixed(1)} s)`
+      : ''
+  const time = run.wallMs === undefined ? 'n/a' : `${(run.wallMs / 1000).toFixed(1)} s${phases}`
   const rss = run.peakRssMiB === undefined ? 'n/a' : `${run.peakRssMiB.toFixed(0)} MiB`
   const rows = `${String(run.rowsStored ?? 'n/a')} stored, ${String(run.rowsRefused ?? 'n/a')} refused, ${String(run.rowsInTable ?? 'n/a')} in table`
   return `importFile on ${run.engine}: ${time}, peak RSS ${rss}, ${rows}${run.error ? `\n    ERROR: ${run.error.split('\n').slice(0, 8).join('\n    ')}` : ''}`
@@ -408,9 +701,14 @@ function describe(run: ImportRun): string {
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === thisFile
 const childRole = invokedDirectly ? process.argv[2] : undefined
-if (childRole === 'child' || childRole === 'seed') {
+if (childRole === 'child' || childRole === 'seed' || childRole === 'under-load') {
   const request: unknown = JSON.parse(process.argv[3] ?? '{}')
-  const work = childRole === 'child' ? childMain(request as ChildRequest) : seedChildMain(request as ChildTarget)
+  const work =
+    childRole === 'child'
+      ? childMain(request as ChildRequest)
+      : childRole === 'under-load'
+        ? underLoadChildMain(request as UnderLoadRequest)
+        : seedChildMain(request as ChildTarget)
   work.then(
     () => {
       process.exit(0)

@@ -5,19 +5,20 @@
  * database is left as it was. Re-importing the same source and period replaces the earlier rows
  * in the same transaction, so importing a file twice gives the same data.
  *
- * Rows are written in batches while the file is read (memory stays bounded whatever the file's
- * size); once a row is refused nothing more is written, the rest of the file is still checked so
- * that the summary counts every refused row, and the transaction is rolled back.
+ * Checked rows are staged while the file is read (writer.ts, ADR 17: COPY into a TEMP table,
+ * memory bounded whatever the file's size); once a row is refused nothing more is staged, the rest
+ * of the file is still checked so that the summary counts every refused row, and nothing is
+ * merged. Only a file with no problem at all is merged, in one transaction with its import record
+ * and audit entry.
  *
- * Progress is by bytes read. Inside the transaction, progress callbacks are not awaited: on the
- * embedded database (one connection) a progress write outside the transaction would wait for the
- * transaction to end.
+ * Progress is by bytes read, then the merge. Progress callbacks are not awaited: during the merge
+ * on the embedded database (one connection) a progress write would wait for the transaction.
  */
 import { eq, and } from 'drizzle-orm'
 import { dataImports, importKinds, users } from '../../../db/schema/index.js'
 import { recordAudit } from '../../../platform/audit.js'
 import { bumpDataVersion } from '../../../platform/cache.js'
-import type { Db, DbOrTx } from '../../../platform/db/index.js'
+import { advisoryXactLock, type Db, type DbOrTx } from '../../../platform/db/index.js'
 import { fromRoot } from '../../../platform/root.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { loadAreaIndex } from './areas.js'
@@ -26,16 +27,23 @@ import { createIndicatorImporter } from './indicator.js'
 import { createPopulationImporter } from './population.js'
 import { createPrevalenceImporter } from './prevalence.js'
 import { CsvStructureError, openCsv, plural, RowShape } from './shared.js'
-import { type ImportKind, ImportRefusedError, type ImportSummary, type KindImporter, Refusals } from './types.js'
+import {
+  type ImportKind,
+  ImportRefusedError,
+  type ImportSummary,
+  type KindImporter,
+  MAX_REFUSALS,
+  type Refusal,
+  Refusals,
+} from './types.js'
 import { createViewItImporter } from './viewit.js'
 import {
-  deleteCoverage,
-  insertRows,
   isUniqueViolation,
-  keyStored,
   keyString,
   KeyHashes,
+  openStagedWriter,
   type RowValues,
+  type StagedWriter,
 } from './writer.js'
 
 export { ImportRefusedError, MAX_REFUSALS } from './types.js'
@@ -126,6 +134,16 @@ async function createImporter(kind: ImportKind, db: DbOrTx, scope: TenantScope):
 
 type ProgressFn = (percent: number, message: string) => void | Promise<void>
 
+/** Progress shown while the file is read and staged; the merge takes the rest. */
+const READING_SHARE = 0.9
+/** Rows whose key hash repeats, kept to be checked exactly; beyond this the hash is trusted. */
+const MAX_SUSPECTS = 100_000
+
+/** Advisory lock space of needs imports (key: council and kind of data). */
+const IMPORT_LOCK = 727105
+export const IMPORT_WAITING_MESSAGE =
+  'Waiting for another import of the same kind of data for this council to finish, then this one will be stored'
+
 /** Streams the file, validates every row, and stores all of it in one transaction or nothing. */
 export async function importFile(
   db: Db,
@@ -149,7 +167,7 @@ export async function importFile(
   const refused = (): ImportRefusedError => {
     summary.rowsStored = 0
     summary.replacedRows = 0
-    summary.refusals = refusals.list
+    summary.refusals = inRowOrder(refusals.list)
     summary.rowsRefused = refusals.rowsRefused
     return new ImportRefusedError(summary)
   }
@@ -172,9 +190,10 @@ export async function importFile(
   }
 
   let lastPercent = -1
-  const progress = (fraction: number, message: () => string) => {
+  /** Reports progress when the percentage changed, or always when `step` (a new stage begins). */
+  const progress = (fraction: number, message: () => string, step = false) => {
     const percent = Math.floor(Math.max(0, Math.min(1, fraction)) * 100)
-    if (percent === lastPercent || !onProgress) return
+    if ((percent === lastPercent && !step) || !onProgress) return
     lastPercent = percent
     const text = message()
     // Not awaited: see the module comment.
@@ -184,187 +203,182 @@ export async function importFile(
   }
   const label = request.actorLabel ?? (await actorLabel(db, scope, request.userId))
 
+  const importer = await createImporter(request.kind, db, scope)
+  const spec = importer.table
+  let writer: StagedWriter | undefined
   try {
-    return await db.transaction(async (tx) => {
-      const importer = await createImporter(request.kind, tx, scope)
-      const inserted = await tx
-        .insert(dataImports)
-        .values({
+    writer = await openStagedWriter(db, spec, scope.tenantId)
+    const staged = writer
+    const hashes = new KeyHashes()
+    /** Staged rows (by number) whose key hash an earlier row had: checked exactly after staging. */
+    const suspects: number[] = []
+    const repeatReason = `Another row has the same ${importer.keyDescription}. Each combination may appear once.`
+    /** Whether the row's key certainly repeats an earlier row's (suspects are settled later). */
+    const repeated = (values: RowValues): boolean => {
+      const hash = KeyHashes.hash(keyString(spec, values))
+      if (!hashes.has(hash)) {
+        hashes.add(hash)
+        return false
+      }
+      // Once a row is refused nothing more is staged to compare with: trust the hash (a false
+      // match then is about as likely as 1 in 10^10 and only adds to a refused file's list).
+      if (refusals.any() || suspects.length >= MAX_SUSPECTS) return true
+      suspects.push(staged.rowsStaged)
+      return false
+    }
+
+    let headerSeen = false
+    const shape = new RowShape()
+    try {
+      reading: for await (const chunk of reader.records) {
+        for (const record of chunk) {
+          if (!headerSeen) {
+            headerSeen = true
+            importer.header(record.cells, (column, reason) => {
+              refusals.file(1, column, '', reason)
+            })
+            if (refusals.any()) break reading
+            shape.setHeader(record.cells, importer.requiredColumns())
+            continue
+          }
+          if (record.cells.every((c) => c.trim() === '')) continue
+          summary.rowsRead++
+          const cells = shape.check(record.cells, record.line, (column, value, reason) => {
+            refusals.add(record.line, column, value, reason)
+          })
+          if (!cells) continue
+          const values = importer.row(cells, record.line, (column, value, reason) => {
+            refusals.add(record.line, column, value, reason)
+          })
+          if (values === 'skip' || values === null) continue
+          for (const one of Array.isArray(values) ? values : [values]) {
+            if (repeated(one)) {
+              refusals.add(record.line, '', '', repeatReason)
+              break
+            }
+            if (!refusals.any()) {
+              const wait = staged.add(one, record.line)
+              if (wait) await wait
+            }
+          }
+        }
+        progress(READING_SHARE * (reader.bytesRead / reader.size), () => `Checked ${plural(summary.rowsRead, 'row')}`)
+      }
+    } catch (err) {
+      if (!(err instanceof CsvStructureError)) throw err
+      refusals.file(err.line, '', '', err.message)
+    } finally {
+      reader.close()
+    }
+    if (!headerSeen && !refusals.any()) refusals.file(0, '', '', 'The file is empty.')
+    if (refusals.fileProblems > 0) throw refused()
+    await staged.finishStaging()
+
+    // The suspects all came before the first refused row, so every row they could repeat is staged.
+    if (suspects.length > 0) {
+      const found = await staged.repeatedLines(suspects, MAX_REFUSALS)
+      for (const line of found.lines) refusals.add(line, '', '', repeatReason)
+      // The rest are only counted (the list is full by now): one distinct stand-in row each.
+      for (let i = found.lines.length; i < found.count; i++) refusals.add(-1 - i, '', '', repeatReason)
+    }
+
+    const end = importer.finish(summary.rowsRead)
+    for (const problem of end.problems) refusals.file(0, '', '', problem)
+    summary.warnings = [...reader.warnings, ...shape.warnings(), ...end.warnings]
+    summary.coverage = end.coverage
+    if (refusals.any()) throw refused()
+
+    progress(READING_SHARE, () => `Storing ${plural(staged.rowsStaged, 'row')}`, true)
+    try {
+      const importId = await staged.merge(async (tx, merge) => {
+        // One merge of a council's data of one kind at a time; a second one says it is waiting.
+        await advisoryXactLock(tx, IMPORT_LOCK, `${scope.tenantId}:${request.kind}`, () => {
+          void Promise.resolve()
+            .then(() => onProgress?.(Math.floor(READING_SHARE * 100), IMPORT_WAITING_MESSAGE))
+            .catch(() => undefined)
+        })
+        const inserted = await tx
+          .insert(dataImports)
+          .values({
+            tenantId: scope.tenantId,
+            kind: request.kind,
+            fileName: request.fileName,
+            source: end.source,
+            coverage: end.coverage,
+            rowsRead: summary.rowsRead,
+            rowsStored: 0,
+            rowsRefused: 0,
+            refusals: [],
+            warnings: summary.warnings,
+            importedBy: request.userId,
+            jobId: request.jobId ?? null,
+          })
+          .returning({ id: dataImports.id })
+        const id = inserted[0]?.id
+        if (!id) throw new Error('Could not record the import')
+        const merged = await merge(id)
+        summary.rowsStored = merged.rowsStored
+        summary.replacedRows = merged.replacedRows
+        await tx
+          .update(dataImports)
+          .set({
+            coverage: { ...end.coverage, replacedRows: summary.replacedRows },
+            rowsStored: summary.rowsStored,
+          })
+          .where(and(eq(dataImports.id, id), eq(dataImports.tenantId, scope.tenantId)))
+        await recordAudit(tx, {
+          action: 'needs.import',
           tenantId: scope.tenantId,
-          kind: request.kind,
-          fileName: request.fileName,
-          source: '',
-          coverage: {},
-          rowsRead: 0,
-          rowsStored: 0,
-          rowsRefused: 0,
-          refusals: [],
-          warnings: [],
-          importedBy: request.userId,
-          jobId: request.jobId ?? null,
+          actor: { userId: request.userId, label },
+          subjectType: 'data_import',
+          subjectId: id,
+          details: {
+            kind: request.kind,
+            fileName: request.fileName,
+            rowsRead: summary.rowsRead,
+            rowsStored: summary.rowsStored,
+            replacedRows: summary.replacedRows,
+            coverage: summary.coverage,
+          },
         })
-        .returning({ id: dataImports.id })
-      const importId = inserted[0]?.id
-      if (!importId) throw new Error('Could not record the import')
-
-      const spec = importer.table
-      const covered = new Set<string>()
-      const hashes = new KeyHashes()
-      const repeatReason = `Another row has the same ${importer.keyDescription}. Each combination may appear once.`
-      let batch: RowValues[] = []
-      // One batch is written while the next is read: `pending` is the write in flight.
-      let pending: Promise<void> = Promise.resolve()
-      const settle = async () => {
-        try {
-          await pending
-        } catch (err) {
-          pending = Promise.resolve()
-          if (!isUniqueViolation(err)) throw err
-          // Keys are checked before writing, so only an import of the same data running at the
-          // same time can get here; the transaction is void, so report it and write nothing more.
-          refusals.file(
-            0,
-            '',
-            '',
-            'Another import of the same data was stored while this one ran. Import the file again.',
-          )
-        }
-      }
-      const flush = async () => {
-        const rows = batch
-        batch = []
-        if (rows.length === 0 || refusals.any()) return
-        const fresh: Record<string, unknown>[] = []
-        for (const row of rows) {
-          const cover = Object.fromEntries(spec.coverage.map((c) => [c, row[c] ?? null]))
-          const key = JSON.stringify(cover)
-          if (!covered.has(key)) {
-            covered.add(key)
-            fresh.push(cover)
-          }
-        }
-        await settle()
-        if (refusals.any()) return
-        pending = (async () => {
-          summary.replacedRows += await deleteCoverage(tx, spec, scope.tenantId, importId, fresh)
-          await insertRows(tx, spec, scope.tenantId, importId, rows)
-          summary.rowsStored += rows.length
-        })()
-        pending.catch(() => undefined) // handled by settle()
-      }
-      /** Whether an earlier row of the file has this row's key (exact, whatever the hash says). */
-      const repeated = async (values: RowValues): Promise<boolean> => {
-        const key = keyString(spec, values)
-        const hash = KeyHashes.hash(key)
-        if (!hashes.has(hash)) {
-          hashes.add(hash)
-          return false
-        }
-        // Once a row is refused nothing more is kept to compare with: trust the hash (a false
-        // match then is about as likely as 1 in 10^10 and only adds to a refused file's list).
-        if (refusals.any()) return true
-        if (batch.some((r) => keyString(spec, r) === key)) return true
-        await settle()
-        if (refusals.any()) return true
-        return keyStored(tx, spec, scope.tenantId, importId, values)
-      }
-
-      let headerSeen = false
-      const shape = new RowShape()
-      try {
-        reading: for await (const chunk of reader.records) {
-          for (const record of chunk) {
-            if (!headerSeen) {
-              headerSeen = true
-              importer.header(record.cells, (column, reason) => {
-                refusals.file(1, column, '', reason)
-              })
-              if (refusals.any()) break reading
-              shape.setHeader(record.cells, importer.requiredColumns())
-              continue
-            }
-            if (record.cells.every((c) => c.trim() === '')) continue
-            summary.rowsRead++
-            const cells = shape.check(record.cells, record.line, (column, value, reason) => {
-              refusals.add(record.line, column, value, reason)
-            })
-            if (!cells) continue
-            const values = importer.row(cells, record.line, (column, value, reason) => {
-              refusals.add(record.line, column, value, reason)
-            })
-            if (values === 'skip' || values === null) continue
-            for (const one of Array.isArray(values) ? values : [values]) {
-              if (await repeated(one)) {
-                refusals.add(record.line, '', '', repeatReason)
-                break
-              }
-              if (!refusals.any()) {
-                batch.push(one)
-                if (batch.length >= importer.batchSize) await flush()
-              }
-            }
-          }
-          progress(
-            reader.bytesRead / reader.size,
-            () =>
-              `Checked ${plural(summary.rowsRead, 'row')}${refusals.any() ? '' : `, stored ${summary.rowsStored.toLocaleString('en-GB')}`}`,
-          )
-        }
-      } catch (err) {
-        if (!(err instanceof CsvStructureError)) throw err
-        refusals.file(err.line, '', '', err.message)
-      } finally {
-        reader.close()
-      }
-      if (!headerSeen && !refusals.any()) refusals.file(0, '', '', 'The file is empty.')
-      if (refusals.fileProblems > 0) {
-        await settle().catch(() => undefined)
-        throw refused()
-      }
-      await flush()
-      await settle()
-
-      const end = importer.finish(summary.rowsRead)
-      for (const problem of end.problems) refusals.file(0, '', '', problem)
-      summary.warnings = [...reader.warnings, ...shape.warnings(), ...end.warnings]
-      summary.coverage = end.coverage
-      if (refusals.any()) throw refused()
-
-      await tx
-        .update(dataImports)
-        .set({
-          source: end.source,
-          coverage: { ...end.coverage, replacedRows: summary.replacedRows },
-          rowsRead: summary.rowsRead,
-          rowsStored: summary.rowsStored,
-          rowsRefused: 0,
-          refusals: [],
-          warnings: summary.warnings,
-        })
-        .where(and(eq(dataImports.id, importId), eq(dataImports.tenantId, scope.tenantId)))
-      await recordAudit(tx, {
-        action: 'needs.import',
-        tenantId: scope.tenantId,
-        actor: { userId: request.userId, label },
-        subjectType: 'data_import',
-        subjectId: importId,
-        details: {
-          kind: request.kind,
-          fileName: request.fileName,
-          rowsRead: summary.rowsRead,
-          rowsStored: summary.rowsStored,
-          replacedRows: summary.replacedRows,
-          coverage: summary.coverage,
-        },
+        await bumpDataVersion(tx, scope.tenantId, 'needs')
+        return id
       })
-      await bumpDataVersion(tx, scope.tenantId, 'needs')
       summary.importId = importId
-      progress(1, () => `Stored ${plural(summary.rowsStored, 'row')}`)
-      return summary
-    })
+    } catch (err) {
+      summary.rowsStored = 0
+      summary.replacedRows = 0
+      if (!isUniqueViolation(err)) throw err
+      // Keys are checked before the merge, so only an import of the same data committed while this
+      // one ran can get here; the transaction rolled back, so nothing of this file was stored.
+      refusals.file(0, '', '', 'Another import of the same data was stored while this one ran. Import the file again.')
+      throw refused()
+    }
+    progress(1, () => `Stored ${plural(summary.rowsStored, 'row')}`, true)
+    return summary
   } finally {
     reader.close()
+    await writer?.close()
   }
+}
+
+/**
+ * Repeated keys are found after staging, so they are added after later rows' problems: put the
+ * problems of data rows back in file order, leaving problems with the file as a whole in place.
+ */
+function inRowOrder(list: Refusal[]): Refusal[] {
+  const positions: number[] = []
+  list.forEach((r, i) => {
+    if (r.row > 1) positions.push(i)
+  })
+  const rows = positions.map((i) => list[i]).filter((r): r is Refusal => r !== undefined)
+  rows.sort((a, b) => a.row - b.row)
+  const out = [...list]
+  positions.forEach((at, k) => {
+    const r = rows[k]
+    if (r) out[at] = r
+  })
+  return out
 }
 
 async function actorLabel(db: DbOrTx, scope: TenantScope, userId: string | null): Promise<string> {

@@ -1,16 +1,33 @@
 /**
- * Writes imported rows fast and with bounded memory: each batch goes to the database as one JSON
- * document turned into rows by json_to_recordset, in one plain INSERT (the same on PostgreSQL and
- * PGlite; no ON CONFLICT or RETURNING, which made it about three times slower).
+ * How checked rows reach the database (ADR 17): staged, then merged in SQL.
  *
- * Repeated keys are found before they reach the database: KeyHashes remembers a 53-bit hash of
- * every key (about 30 bytes a row, where the keys themselves would take several times that), and
- * a hash seen before is checked exactly (against the batch not yet written, then the database)
- * so that a hash collision never refuses a good row. The table's unique index stays the last
- * word: a unique violation is still caught and reported.
+ * 1. Staging. Every checked row is encoded at once as one line of PostgreSQL's COPY text format
+ *    (no row object is kept) and sent to a TEMP table of this import, made at run time and
+ *    dropped at the end: on PostgreSQL through `COPY ... FROM STDIN` (pg-copy-streams) on one
+ *    connection of the pool, streamed while the file is still being read; on PGlite through
+ *    `COPY ... FROM '/dev/blob'`, a batch of about a megabyte at a time, with a turn of the event
+ *    loop between batches. Staging is outside any transaction: nothing real changes, and on the
+ *    embedded database (one connection, where an open transaction makes every other query wait)
+ *    other requests run between the batches.
+ * 2. Set-based checks. Repeated keys are found while reading by KeyHashes (a 53-bit hash of every
+ *    key, about 30 bytes a row); a hash seen before only makes the row a suspect, and one query
+ *    over the staging table then finds which suspects really repeat an earlier row, so a hash
+ *    collision never refuses a good row.
+ * 3. The merge, in one transaction: the import's record, the deletion of the rows an earlier
+ *    import of the same coverage stored, one `INSERT ... SELECT` from the staging table, the
+ *    audit entry. All of it or none: a failure anywhere rolls everything back, and the staging
+ *    table is dropped whatever happens. The table's unique index stays the last word (an import
+ *    of the same data committed meanwhile is reported, not merged twice).
  */
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import type { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
-import { type DbOrTx, queryRows } from '../../../platform/db/index.js'
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
+import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import * as schema from '../../../db/schema/index.js'
+import { type Db, queryRows, type Tx } from '../../../platform/db/index.js'
 
 export type PgType = 'text' | 'integer' | 'float8' | 'boolean' | 'jsonb' | 'text[]'
 
@@ -33,11 +50,7 @@ function ident(name: string): string {
   return name
 }
 
-function recordsetColumns(spec: TableSpec, names: string[]): string {
-  return names.map((n) => `${ident(n)} ${spec.columns[n] ?? 'text'}`).join(', ')
-}
-
-/** The row's key as one string (for exact comparison). */
+/** The row's key as one string (for hashing). */
 export function keyString(spec: TableSpec, values: RowValues): string {
   let out = ''
   for (const k of spec.key) {
@@ -74,79 +87,6 @@ export class KeyHashes {
   }
 }
 
-/** Builds a parameterised query from text with `$name` placeholders (values are always parameters). */
-function bind(text: string, params: Record<string, string | null>) {
-  const parts = text.split(/\$([a-z]+)/)
-  const chunks = parts.map((part, i) => {
-    if (i % 2 === 0) return sql.raw(part)
-    if (!(part in params)) throw new Error(`No value for $${part}`)
-    return sql`${params[part] ?? null}`
-  })
-  return sql.join(chunks, sql.raw(''))
-}
-
-/** Deletes the tenant's rows of earlier imports that the given coverage keys cover; returns how many. */
-export async function deleteCoverage(
-  db: DbOrTx,
-  spec: TableSpec,
-  tenantId: string,
-  importId: string,
-  keys: Record<string, unknown>[],
-): Promise<number> {
-  if (keys.length === 0) return 0
-  const cols = spec.coverage.map(ident)
-  const query = `WITH d AS (
-      DELETE FROM ${ident(spec.name)} t
-      USING (SELECT DISTINCT ${cols.map((c) => `x.${c}`).join(', ')}
-             FROM json_to_recordset($json::json) AS x(${recordsetColumns(spec, spec.coverage)})) k
-      WHERE t.tenant_id = $tenant::uuid AND t.import_id <> $import::uuid AND ${cols.map((c) => `t.${c} = k.${c}`).join(' AND ')}
-      RETURNING 1)
-    SELECT count(*)::int AS n FROM d`
-  const rows = await queryRows<{ n: number | string }>(
-    db,
-    bind(query, { json: JSON.stringify(keys), tenant: tenantId, import: importId }),
-  )
-  return Number(rows[0]?.n ?? 0)
-}
-
-/** Inserts the rows in one statement. */
-export async function insertRows(
-  db: DbOrTx,
-  spec: TableSpec,
-  tenantId: string,
-  importId: string,
-  rows: RowValues[],
-): Promise<void> {
-  if (rows.length === 0) return
-  const names = Object.keys(spec.columns)
-  const query = `INSERT INTO ${ident(spec.name)} (tenant_id, import_id, ${names.map(ident).join(', ')})
-      SELECT $tenant::uuid, $import::uuid, ${names.map((n) => `x.${ident(n)}`).join(', ')}
-      FROM json_to_recordset($json::json) AS x(${recordsetColumns(spec, names)})`
-  await db.execute(bind(query, { json: JSON.stringify(rows), tenant: tenantId, import: importId }))
-}
-
-/** Whether this import already stored a row with the key of `values`. */
-export async function keyStored(
-  db: DbOrTx,
-  spec: TableSpec,
-  tenantId: string,
-  importId: string,
-  values: RowValues,
-): Promise<boolean> {
-  const keyCols = spec.key.map(ident)
-  const query = `SELECT 1 AS found FROM ${ident(spec.name)} t,
-      json_to_recordset($json::json) AS x(${recordsetColumns(spec, spec.key)})
-    WHERE t.tenant_id = $tenant::uuid AND t.import_id = $import::uuid
-      AND ${keyCols.map((c) => `t.${c} = x.${c}`).join(' AND ')}
-    LIMIT 1`
-  const key = Object.fromEntries(spec.key.map((k) => [k, values[k] ?? null]))
-  const rows = await queryRows<{ found: number }>(
-    db,
-    bind(query, { json: JSON.stringify([key]), tenant: tenantId, import: importId }),
-  )
-  return rows.length > 0
-}
-
 /** True for a unique-index violation from either engine (drizzle may wrap the driver's error). */
 export function isUniqueViolation(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
@@ -154,4 +94,246 @@ export function isUniqueViolation(err: unknown): boolean {
     e = typeof e === 'object' && 'cause' in e ? e.cause : undefined
   }
   return false
+}
+
+const SPECIAL = /[\\\t\n\r]/
+const SPECIAL_ALL = /[\\\t\n\r]/g
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+
+/** Text as one field of COPY's text format (backslash, tab and line breaks escaped). */
+export function copyEscape(text: string): string {
+  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ESCAPES[c] ?? c) : text
+}
+
+/** A PostgreSQL array literal of text elements, every element quoted. */
+function arrayLiteral(items: readonly string[]): string {
+  return `{${items.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`
+}
+
+/** A scalar as text (objects and arrays as JSON). */
+function scalarText(value: NonNullable<RowValues[string]>): string {
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)
+}
+
+/** One value as a COPY text field (`\N` is null). */
+export function copyField(value: RowValues[string] | undefined, type: PgType): string {
+  if (value === null || value === undefined) return '\\N'
+  switch (type) {
+    case 'integer':
+    case 'float8':
+      return typeof value === 'number' ? String(value) : copyEscape(scalarText(value))
+    case 'boolean':
+      return value === true || value === 'true' ? 't' : 'f'
+    case 'jsonb':
+      return copyEscape(JSON.stringify(value))
+    case 'text[]':
+      return copyEscape(arrayLiteral(Array.isArray(value) ? value : [scalarText(value)]))
+    case 'text':
+      return copyEscape(scalarText(value))
+  }
+}
+
+/** What the merge did. */
+export interface MergeResult {
+  rowsStored: number
+  replacedRows: number
+}
+
+/** The database work of the merge besides the rows themselves (the import record, the audit entry). */
+export type MergeWork<T> = (tx: Tx, merge: (importId: string) => Promise<MergeResult>) => Promise<T>
+
+/** Staged rows waiting for their merge, on one connection. */
+export interface StagedWriter {
+  /** Rows staged so far. */
+  readonly rowsStaged: number
+  /** Stages one checked row; `line` is the file line it came from. Resolves when it may go on. */
+  add(values: RowValues, line: number): Promise<void> | undefined
+  /** Sends what is buffered and waits until the staging table has every row. */
+  finishStaging(): Promise<void>
+  /**
+   * Of the staged rows numbered `suspects` (0-based, in the order they were added), the file
+   * lines of those whose key an earlier staged row already has: the count, and the first `limit`.
+   */
+  repeatedLines(suspects: number[], limit: number): Promise<{ count: number; lines: number[] }>
+  /** Runs `work` in one transaction; `merge` inside it replaces the covered rows with the staged ones. */
+  merge<T>(work: MergeWork<T>): Promise<T>
+  /** Drops the staging table and gives the connection back (always call it, in a finally). */
+  close(): Promise<void>
+}
+
+/** Bytes of COPY text per PGlite batch: each is one synchronous step of the embedded engine. */
+const PGLITE_BATCH_CHARS = 1 << 20
+/** Bytes of COPY text per write to the PostgreSQL copy stream. */
+const STREAM_CHUNK_CHARS = 1 << 16
+
+type Engine = { kind: 'postgres'; client: pg.PoolClient; db: Db } | { kind: 'pglite'; client: PGlite; db: Db }
+
+/** The driver under a drizzle database made by openDatabase. */
+async function engineOf(db: Db): Promise<Engine> {
+  const client = (db as unknown as { $client?: unknown }).$client
+  if (client instanceof pg.Pool) {
+    const connection = await client.connect()
+    return { kind: 'postgres', client: connection, db: drizzleNodePg({ client: connection, schema }) as unknown as Db }
+  }
+  if (client && typeof client === 'object' && 'waitReady' in client && 'query' in client) {
+    return { kind: 'pglite', client: client as PGlite, db }
+  }
+  throw new Error('The import writer needs a database opened by openDatabase')
+}
+
+/** Lets other work of the process run (timers, I/O, other requests) before going on. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/**
+ * Opens a staged writer for `spec`'s table: a TEMP staging table with a row number, the file
+ * line and the table's columns, on a connection of its own (PostgreSQL) or the embedded one.
+ */
+export async function openStagedWriter(db: Db, spec: TableSpec, tenantId: string): Promise<StagedWriter> {
+  const engine = await engineOf(db)
+  const names = Object.keys(spec.columns).map(ident)
+  const types = names.map((n) => spec.columns[n] ?? 'text')
+  const stage = `wtc_stage_${randomBytes(6).toString('hex')}`
+  const run = async (text: string) => {
+    if (engine.kind === 'postgres') await engine.client.query(text)
+    else await engine.client.exec(text)
+  }
+  try {
+    await run(
+      `CREATE TEMP TABLE ${stage} (seq integer NOT NULL, line integer NOT NULL, ${names
+        .map((n, i) => `${n} ${types[i] ?? 'text'}`)
+        .join(', ')})`,
+    )
+  } catch (err) {
+    if (engine.kind === 'postgres') engine.client.release()
+    throw err
+  }
+  const copySql = `COPY ${stage} (seq, line, ${names.join(', ')}) FROM`
+
+  let rowsStaged = 0
+  let buffer: string[] = []
+  let bufferChars = 0
+  let closed = false
+
+  // PostgreSQL: one COPY stream for the whole import.
+  let stream: ReturnType<typeof copyFrom> | undefined
+  let streamDone: Promise<void> | undefined
+  let streamError: unknown
+  if (engine.kind === 'postgres') {
+    const s = engine.client.query(copyFrom(`${copySql} STDIN`))
+    stream = s
+    streamDone = new Promise<void>((resolve, reject) => {
+      s.once('finish', resolve)
+      s.once('error', (err) => {
+        streamError = err
+        reject(err)
+      })
+    })
+    streamDone.catch(() => undefined) // reported by finishStaging
+  }
+
+  const flush = async (final: boolean): Promise<void> => {
+    if (bufferChars === 0 && !final) return
+    const text = buffer.join('')
+    buffer = []
+    bufferChars = 0
+    if (engine.kind === 'postgres') {
+      if (!stream) return
+      if (streamError) throw streamError instanceof Error ? streamError : new Error('The copy to the database failed')
+      if (text && !stream.write(text)) await Promise.race([once(stream, 'drain'), streamDone])
+      return
+    }
+    if (!text) return
+    await engine.client.query(`${copySql} '/dev/blob'`, [], { blob: new Blob([text]) })
+    // One batch is one synchronous step of the embedded engine: let other requests in now.
+    await yieldToEventLoop()
+  }
+
+  const limit = engine.kind === 'postgres' ? STREAM_CHUNK_CHARS : PGLITE_BATCH_CHARS
+
+  const writer: StagedWriter = {
+    get rowsStaged() {
+      return rowsStaged
+    },
+
+    add(values, line) {
+      let text = `${String(rowsStaged)}\t${String(line)}`
+      for (let i = 0; i < names.length; i++) {
+        text += `\t${copyField(values[names[i] ?? ''], types[i] ?? 'text')}`
+      }
+      text += '\n'
+      rowsStaged++
+      buffer.push(text)
+      bufferChars += text.length
+      return bufferChars >= limit ? flush(false) : undefined
+    },
+
+    async finishStaging() {
+      await flush(true)
+      if (stream && streamDone) {
+        stream.end()
+        await streamDone
+        stream = undefined
+      }
+    },
+
+    async repeatedLines(suspects, max) {
+      if (suspects.length === 0) return { count: 0, lines: [] }
+      const keyMatch = spec.key.map((k) => `b.${ident(k)} = a.${ident(k)}`).join(' AND ')
+      const query = sql.raw(`WITH r AS (
+          SELECT DISTINCT a.line FROM ${stage} a JOIN ${stage} b ON b.seq < a.seq AND ${keyMatch}
+          WHERE a.seq = ANY ('{${suspects.map((n) => String(Math.trunc(n))).join(',')}}'::int[]))
+        SELECT (SELECT count(*)::int FROM r) AS n,
+               ARRAY(SELECT line FROM r ORDER BY line LIMIT ${String(Math.trunc(max))}) AS lines`)
+      const rows = await queryRows<{ n: number | string; lines: number[] | string }>(engine.db, query)
+      const first = rows[0]
+      const lines = Array.isArray(first?.lines)
+        ? first.lines.map(Number)
+        : (first?.lines ?? '{}').replace(/[{}]/g, '').split(',').filter(Boolean).map(Number)
+      return { count: Number(first?.n ?? 0), lines }
+    },
+
+    merge(work) {
+      return engine.db.transaction((tx) =>
+        work(tx, async (importId) => {
+          const cov = spec.coverage.map(ident)
+          const deleted = await queryRows<{ n: number | string }>(
+            tx,
+            sql`WITH d AS (
+                DELETE FROM ${sql.raw(ident(spec.name))} t
+                USING (SELECT DISTINCT ${sql.raw(cov.join(', '))} FROM ${sql.raw(stage)}) k
+                WHERE t.tenant_id = ${tenantId}::uuid AND t.import_id <> ${importId}::uuid
+                  AND ${sql.raw(cov.map((c) => `t.${c} = k.${c}`).join(' AND '))}
+                RETURNING 1)
+              SELECT count(*)::int AS n FROM d`,
+          )
+          await tx.execute(
+            sql`INSERT INTO ${sql.raw(ident(spec.name))} (tenant_id, import_id, ${sql.raw(names.join(', '))})
+                SELECT ${tenantId}::uuid, ${importId}::uuid, ${sql.raw(names.join(', '))} FROM ${sql.raw(stage)}`,
+          )
+          return { rowsStored: rowsStaged, replacedRows: Number(deleted[0]?.n ?? 0) }
+        }),
+      )
+    },
+
+    async close() {
+      if (closed) return
+      closed = true
+      try {
+        if (stream) {
+          // An import that stopped early: end the COPY (its rows are dropped with the table).
+          stream.end()
+          await streamDone?.catch(() => undefined)
+        }
+        await run(`DROP TABLE IF EXISTS ${stage}`)
+        if (engine.kind === 'postgres') engine.client.release()
+      } catch (err) {
+        // A connection that cannot drop its table is not given back: closing it drops the table.
+        if (engine.kind === 'postgres') engine.client.release(err instanceof Error ? err : true)
+        throw err
+      }
+    },
+  }
+  return writer
 }
