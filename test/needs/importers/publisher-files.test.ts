@@ -110,6 +110,31 @@ describe('ViewIt rows without their last measure columns', () => {
     }
   })
 
+  it('leaves out empty unnamed columns a spreadsheet added at the end, and refuses a value in one', async () => {
+    const fresh = await setup()
+    try {
+      // Excel's trailing empty columns: a comma at the end of every line.
+      const rows = barnet2021.map((r) => [...r, '', ''])
+      const summary = await fresh.run('ndtms-viewit', fresh.file('excel.csv', csv([[...header, '', ''], ...rows])))
+      expect(summary.rowsStored).toBe(60)
+      expect(summary.warnings).toContain('The last 2 columns have no name and no values; they were left out.')
+      const before = await fresh.digest()
+      const withValue = rows.map((r) => r.slice())
+      const fifth = withValue[4] ?? []
+      fifth[fifth.length - 1] = '17'
+      const refused = await fresh.refused(
+        'ndtms-viewit',
+        fresh.file('excel-value.csv', csv([[...header, '', ''], ...withValue])),
+      )
+      expect(refused.refusals.map((r) => [r.row, r.column, r.value])).toEqual([
+        [6, `column ${String(header.length + 2)}`, '17'],
+      ])
+      expect(await fresh.digest()).toBe(before)
+    } finally {
+      await fresh.close()
+    }
+  })
+
   it('refuses a row cut inside its dimensions', async () => {
     const before = await s.digest()
     const rows = barnet2021.slice(0, 3).map((r) => r.slice())

@@ -186,6 +186,8 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
     drug: dimensions.drug.name,
   }
   const measures: { index: number; header: string; name: string }[] = []
+  /** Unnamed columns after the last named one (left out). */
+  const unnamed: number[] = []
   const periods = new Set<string>()
   const areaNames = new Map<string, string>()
   let councilRows = 0
@@ -215,9 +217,20 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
       }
       const used = new Set(Object.values(matched.columns).filter((i): i is number => i !== undefined))
       const seen = new Map<string, string>()
+      // Spreadsheets often save empty columns after the last one: unnamed columns at the end of
+      // the header are left out (a value in one refuses its row); an unnamed one between named
+      // columns is refused.
+      let lastNamed = -1
+      cells.forEach((header, index) => {
+        if (header.trim() !== '') lastNamed = index
+      })
       cells.forEach((header, index) => {
         if (used.has(index)) return
         const name = measureName(header)
+        if (!name && index > lastNamed) {
+          unnamed.push(index)
+          return
+        }
         if (!name) {
           problem(`column ${String(index + 1)}`, `Column ${String(index + 1)} has no name in the header row.`)
           return
@@ -278,6 +291,16 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
         )
       }
 
+      for (const index of unnamed) {
+        const text = (cells[index] ?? '').trim()
+        if (text !== '') {
+          fail(
+            `column ${String(index + 1)}`,
+            text,
+            'This column has no name in the header row, so WTC cannot tell what this value is. Name the column or delete it.',
+          )
+        }
+      }
       const values: Record<string, number | null> = {}
       const suppressed: string[] = []
       let anyValue = false
@@ -346,6 +369,11 @@ export function createViewItImporter(opts: { scope: TenantScope; areas: AreaInde
       else if (councilRows === 0 && comparators.size === 0) {
         problems.push(
           `This file has no rows for ${scope.councilName} (${scope.areaCode}), England or a region. Check that it is the export for your area, or a national or regional release.`,
+        )
+      }
+      if (unnamed.length > 0) {
+        warnings.push(
+          `The last ${unnamed.length === 1 ? 'column has' : `${String(unnamed.length)} columns have`} no name and no values; ${unnamed.length === 1 ? 'it was' : 'they were'} left out.`,
         )
       }
       const unknown = measures.filter((m) => !KNOWN_FAMILIES.has(m.name.split('_')[0] ?? ''))
