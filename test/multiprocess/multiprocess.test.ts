@@ -374,7 +374,7 @@ describe('three processes on one PostgreSQL database', () => {
     const chain = await verifyAuditChain(database.db)
     expect(chain).toEqual({ ok: true, checked: chain.checked })
     expect(chain.checked).toBeGreaterThanOrEqual(24 + 6)
-  })
+  }, 300_000)
 
   it('a process killed in the middle of an import leaves its job settled by another from what was committed', async () => {
     const rows = 300_000
@@ -431,5 +431,5 @@ describe('three processes on one PostgreSQL database', () => {
     expect(after?.status).toBe('succeeded')
     expect(survivors.map((s) => `${os.hostname()}:${String(s.child.pid)}`)).toContain(after?.owner)
     expect((await verifyAuditChain(database.db)).ok).toBe(true)
-  })
+  }, 300_000)
 })
