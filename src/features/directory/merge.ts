@@ -26,7 +26,8 @@ function publishedView(directory: Directory, service: Service): string {
   const sals = directory.serviceAtLocations.filter((x) => x.serviceId === service.id)
   const salIds = new Set(sals.map((x) => x.id))
   // Internal notes, version and last modified are not what the file says about the service.
-  const rest = { ...service, internalNotes: '', version: 0, lastModified: undefined }
+  // Nor is where it was imported from this time (ADR 0015).
+  const rest = { ...service, internalNotes: '', version: 0, lastModified: undefined, origin: undefined }
   return JSON.stringify({
     service: rest,
     sals: [...sals].sort((a, b) => a.id.localeCompare(b.id)),

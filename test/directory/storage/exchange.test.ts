@@ -11,6 +11,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/cli/main.js'
 import { exportOruk, importOrukText } from '../../../src/features/directory/api/exchange.js'
+import { loadDirectory } from '../../../src/features/directory/repository.js'
 import { demoDirectory } from '../../../src/features/directory/demo-directory.js'
 import { seedDirectoryDemo } from '../../../src/features/directory/demo-seed.js'
 import { type Database, openDatabase } from '../../../src/platform/db/index.js'
@@ -33,25 +34,48 @@ describe('round trip through the storage', () => {
     await database.close()
   })
 
-  it('export A, import into an empty council B, export B: identical JSON', async () => {
+  it('export A, import into an empty council of another database, export it: identical JSON', async () => {
+    const a = await ensureCouncil(database.db, 'E09000003')
+    const other = await createTestDatabase()
+    try {
+      const b = await ensureCouncil(other.db, 'E08000025')
+      const first = JSON.stringify(await exportOruk(database.db, a, { includeDrafts: false }), null, 2)
+      const outcome = await importOrukText(other.db, b, actor, first)
+      expect(outcome).toEqual({
+        ok: true,
+        services: published.length,
+        created: published.length,
+        updated: 0,
+        unchanged: 0,
+        toReview: 0,
+        warnings: [],
+      })
+      const second = JSON.stringify(await exportOruk(other.db, b, { includeDrafts: false }), null, 2)
+      expect(second).toBe(first)
+      // In id order, published only, no internal notes.
+      const ids = (JSON.parse(first) as { id: string }[]).map((s) => s.id)
+      expect(ids).toEqual(published.map((s) => s.id).sort())
+      for (const note of notes) expect(first).not.toContain(note)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('the same feed in a second council of the same database: its own ids, the originals kept as cross-references', async () => {
     const a = await ensureCouncil(database.db, 'E09000003')
     const b = await ensureCouncil(database.db, 'E08000025')
-    const first = JSON.stringify(await exportOruk(database.db, a, { includeDrafts: false }), null, 2)
-    const outcome = await importOrukText(database.db, b, actor, first)
-    expect(outcome).toEqual({
-      ok: true,
-      services: published.length,
-      created: published.length,
-      updated: 0,
-      unchanged: 0,
-      warnings: [],
-    })
-    const second = JSON.stringify(await exportOruk(database.db, b, { includeDrafts: false }), null, 2)
-    expect(second).toBe(first)
-    // In id order, published only, no internal notes.
-    const ids = (JSON.parse(first) as { id: string }[]).map((s) => s.id)
-    expect(ids).toEqual(published.map((s) => s.id).sort())
-    for (const note of notes) expect(first).not.toContain(note)
+    const first = await exportOruk(database.db, a, { includeDrafts: false })
+    const outcome = await importOrukText(database.db, b, actor, JSON.stringify(first))
+    expect(outcome.ok && outcome.created).toBe(published.length)
+    expect(outcome.ok && outcome.warnings[0]).toMatch(
+      new RegExp(`^${String(published.length)} services have ids that another council’s directory already uses`),
+    )
+    const second = await exportOruk(database.db, b, { includeDrafts: false })
+    const aIds = new Set(first.map((s) => s.id))
+    expect(second.filter((s) => aIds.has(s.id))).toEqual([])
+    expect(second.map((s) => s.name).sort()).toEqual(first.map((s) => s.name).sort())
+    const stored = await loadDirectory(database.db, b, { publishedOnly: false })
+    expect(stored.services.map((s) => s.origin?.id).sort()).toEqual([...aIds].sort())
   })
 
   it('with drafts: they go out as inactive and come back as drafts', async () => {
@@ -66,7 +90,11 @@ describe('round trip through the storage', () => {
     for (const note of notes) expect(text).not.toContain(note)
     const outcome = await importOrukText(database.db, c, actor, text)
     expect(outcome.ok).toBe(true)
-    expect(JSON.stringify(await exportOruk(database.db, c, { includeDrafts: true }))).toBe(text)
+    // Council C's copies have their own ids (Barnet holds the originals); the same records otherwise.
+    const again = await exportOruk(database.db, c, { includeDrafts: true })
+    const byName = (list: typeof first) =>
+      list.map((s) => `${s.name}/${s.status}`).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+    expect(byName(again)).toEqual(byName(first))
     expect(await exportOruk(database.db, c, { includeDrafts: false })).toHaveLength(published.length)
   })
 })
@@ -87,12 +115,16 @@ let inspect: <T>(look: (database: Database) => Promise<T>) => Promise<T>
 let closePlace: () => Promise<void>
 
 async function wtc(args: string[]): Promise<Run> {
+  return wtcWith({}, args)
+}
+
+async function wtcWith(extra: Record<string, string>, args: string[]): Promise<Run> {
   let stdout = ''
   let stderr = ''
   const code = await runCli(
     args,
     { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
-    { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
+    { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env, ...extra },
   )
   return { code, stdout, stderr }
 }
@@ -142,8 +174,11 @@ describe('wtc import oruk and wtc export oruk', () => {
     expect(imported.code).toBe(0)
     expect(imported.stdout).toContain(`Added:                ${String(published.length)}`)
     expect(imported.stdout).toContain('Unchanged:            0')
+    expect(imported.stdout).toContain('To review:            0')
     expect((await wtc(['export', 'oruk', file('b.json'), '--council', 'E08000025'])).code).toBe(0)
-    expect(readFileSync(file('b.json'), 'utf8')).toBe(readFileSync(file('a.json'), 'utf8'))
+    // Barnet holds the ids in this database: B's copies have their own, the records are the same.
+    const names = (f: string) => (JSON.parse(readFileSync(file(f), 'utf8')) as { name: string }[]).map((x) => x.name)
+    expect(names('b.json').sort()).toEqual(names('a.json').sort())
     // Pretty-printed, ending with a new line.
     expect(readFileSync(file('a.json'), 'utf8')).toMatch(/^\[\n {2}\{\n {4}"id": /)
     expect(readFileSync(file('a.json'), 'utf8').endsWith(']\n')).toBe(true)
@@ -178,7 +213,7 @@ describe('wtc import oruk and wtc export oruk', () => {
   it('refuses a file that is not JSON, naming the place', async () => {
     const run = await refused('broken.json', '{"contents": [}', [
       /nothing has changed/,
-      /^ {2}\/: The file is not JSON: /m,
+      /^ {2}\/: The file is not JSON/m,
     ])
     expect(run.stdout).toBe('')
   })
@@ -197,18 +232,13 @@ describe('wtc import oruk and wtc export oruk', () => {
     expect(run.stdout).toBe('')
   })
 
-  it('refuses an unknown taxonomy term with its JSON path, and every problem of the file', async () => {
-    const services = JSON.parse(readFileSync(file('a.json'), 'utf8')) as {
-      name?: string
-      attributes: { taxonomy_term_id: string; taxonomy_term: { id: string; name: string } }[]
-    }[]
-    const attr = services[2]!.attributes[1]!
-    attr.taxonomy_term_id = '0f0f0f0f-0000-4000-8000-000000000000'
-    attr.taxonomy_term = { ...attr.taxonomy_term, id: attr.taxonomy_term_id, name: 'Free cake' }
+  it('refuses records that fail the schema with their JSON paths, and every problem of the file', async () => {
+    const services = JSON.parse(readFileSync(file('a.json'), 'utf8')) as { name?: string; status?: string }[]
+    services[2]!.status = 'open'
     delete services[4]!.name
-    await refused('unknown-term.json', JSON.stringify(services), [
+    await refused('schema.json', JSON.stringify(services), [
       '2 problems:',
-      "  /2/attributes/1/taxonomy_term_id: unknown taxonomy term 0f0f0f0f-0000-4000-8000-000000000000 ('Free cake')",
+      '  /2/status: must be one of "active", "inactive", "defunct", "temporarily closed"',
       '  /4/name: is required',
     ])
   })
@@ -227,9 +257,35 @@ describe('wtc import oruk and wtc export oruk', () => {
     let base: string
     beforeAll(async () => {
       server = http.createServer((request, response) => {
+        const port = (server.address() as AddressInfo).port
         if (request.url === '/services.json') {
           response.writeHead(200, { 'content-type': 'application/json' })
           response.end(readFileSync(file('a.json')))
+        } else if (request.url?.startsWith('/api/services')) {
+          // The ORUK paginated list: two pages, the second found by page_number/total_pages.
+          const all = JSON.parse(readFileSync(file('a.json'), 'utf8')) as unknown[]
+          const page = Number(new URL(request.url, 'http://x').searchParams.get('page') ?? '1')
+          const half = Math.ceil(all.length / 2)
+          const contents = page === 1 ? all.slice(0, half) : all.slice(half)
+          response.writeHead(200, { 'content-type': 'application/json' })
+          response.end(
+            JSON.stringify({
+              total_items: all.length,
+              total_pages: 2,
+              page_number: page,
+              size: contents.length,
+              first_page: page === 1,
+              last_page: page === 2,
+              empty: false,
+              contents,
+            }),
+          )
+        } else if (request.url === '/moved') {
+          response.writeHead(302, { location: `http://127.0.0.2:${String(port)}/services.json` })
+          response.end()
+        } else if (request.url === '/garbage') {
+          response.writeHead(200, { 'content-type': 'application/json' })
+          response.end('SECRET-BYTES-OF-THE-ANSWER not json')
         } else if (request.url === '/huge.json') {
           // No content-length: the body is counted as it arrives and cut off past 20 MB.
           response.writeHead(200, { 'content-type': 'application/json' })
@@ -248,24 +304,43 @@ describe('wtc import oruk and wtc export oruk', () => {
       await new Promise((resolve) => server.close(resolve))
     })
 
-    it('imports from an address, changing nothing when the services are already there', async () => {
-      const run = await wtc(['import', 'oruk', `${base}/services.json`, '--council', 'E08000025'])
+    const allowed = (args: string[]) => wtcWith({ ORUK_IMPORT_ALLOW_HOSTS: '127.0.0.1' }, args)
+
+    it('imports from an allowed address, changing nothing when the services are already there', async () => {
+      const run = await allowed(['import', 'oruk', `${base}/services.json`, '--council', 'E08000025'])
       expect(run.code).toBe(0)
       expect(run.stdout).toContain(`Imported ${base}/services.json`)
       expect(run.stdout).toContain(`Unchanged:            ${String(published.length)}`)
     })
 
-    it('refuses a download over 20 MB, a missing file and a plain http address elsewhere', async () => {
+    it('follows the paginated /services list to its last page', async () => {
+      const run = await allowed(['import', 'oruk', `${base}/api/services`, '--council', 'E08000025'])
+      expect(run.code).toBe(0)
+      expect(run.stderr).not.toContain('problem')
+      expect(run.stdout).toContain(`Services in the file: ${String(published.length)}`)
+    })
+
+    it('refuses loopback without the allow-list, a redirect to loopback, a download over 20 MB and a 404', async () => {
       const before = await digest()
-      const huge = await wtc(['import', 'oruk', `${base}/huge.json`, '--council', 'E08000025'])
+      const loopback = await wtc(['import', 'oruk', `${base}/services.json`, '--council', 'E08000025'])
+      expect(loopback.code).toBe(1)
+      expect(loopback.stderr).toContain('a private, loopback or link-local address')
+      const redirected = await allowed(['import', 'oruk', `${base}/moved`, '--council', 'E08000025'])
+      expect(redirected.code).toBe(1)
+      expect(redirected.stderr).toContain('Refused http://127.0.0.2:')
+      const huge = await allowed(['import', 'oruk', `${base}/huge.json`, '--council', 'E08000025'])
       expect(huge.code).toBe(1)
-      expect(huge.stderr).toContain('is too large: the most we accept is 20 MB')
-      const gone = await wtc(['import', 'oruk', `${base}/gone.json`, '--council', 'E08000025'])
+      expect(huge.stderr).toContain('The feed is too large: the most one import takes is 20 MB.')
+      const gone = await allowed(['import', 'oruk', `${base}/gone.json`, '--council', 'E08000025'])
       expect(gone.code).toBe(1)
       expect(gone.stderr).toContain('it answered 404')
-      const plain = await wtc(['import', 'oruk', 'http://example.org/services.json', '--council', 'E08000025'])
-      expect(plain.code).toBe(1)
-      expect(plain.stderr).toContain('Only https addresses can be imported')
+      const garbage = await allowed(['import', 'oruk', `${base}/garbage`, '--council', 'E08000025'])
+      expect(garbage.code).toBe(1)
+      expect(garbage.stderr).toContain('is not JSON')
+      expect(garbage.stderr).not.toContain('SECRET-BYTES')
+      const ftp = await allowed(['import', 'oruk', 'ftp://127.0.0.1/services.json', '--council', 'E08000025'])
+      expect(ftp.code).toBe(1)
+      expect(ftp.stderr).toContain('Only http and https addresses can be imported')
       expect(await digest()).toEqual(before)
     })
   })
