@@ -57,6 +57,7 @@ describe('wtc import', () => {
     expect(first.stdout).toContain('  Rows read:     780\n')
     expect(first.stdout).toContain('  Rows stored:   780\n')
     expect(first.stdout).toContain('  Rows refused:  0\n')
+    expect(first.stdout).toContain('  Stored as:     Barnet (your council), 2009/10 to 2021/22\n')
     expect(first.stdout).toContain('  Rows replaced: 0 ')
     expect(first.stdout).toContain('  Periods:       2009/10 to 2021/22\n')
     const second = await wtc(['import', 'ndtms-viewit', REFERENCE.viewit, '--council', 'E09000003'])
