@@ -84,7 +84,8 @@ export const expectedAccess: Record<string, Expected> = {
   'POST /partnerships/:id/join': commissioning,
   'GET /audit': commissioning,
   'POST /audit/verify': commissioning,
-  'GET /jobs/:id': 'signed-in',
+  // The factory's job is a data import: a job takes the roles of the page that starts it (job-access.test.ts).
+  'GET /jobs/:id': ['commissioner', 'analyst'],
   ...needsUploads.expected,
   ...needsInsight.expected,
   ...needsAssessment.expected,
@@ -246,7 +247,7 @@ export const resourceFactories: Record<string, (app: FastifyInstance, scope: Ten
       .insert(jobs)
       .values({
         tenantId: scope.tenantId,
-        kind: 'audit-verify',
+        kind: 'needs-import',
         title: 'A finished job',
         status: 'succeeded',
         params: {},

@@ -5,6 +5,8 @@ import type { JobRunner } from '../../platform/jobs.js'
 export function registerAuditJobs(jobs: JobRunner): void {
   jobs.define('audit-verify', {
     title: 'Check the audit trail has not been altered',
+    // As the audit page that starts it (routes.ts).
+    roles: ['commissioner', 'admin'],
     run: async ({ db, progress }) => {
       await progress(0, 'Reading the audit trail')
       const result = await verifyAuditChain(db, (checked, total) =>

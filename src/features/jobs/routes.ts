@@ -81,6 +81,8 @@ export function registerJobRoutes(app: FastifyInstance): void {
     const { id } = request.params as { id: string }
     const job = await app.jobs.get(user.scope, id)
     if (!job) throw notFound('job')
+    // A job takes the roles of the page that started it (issue 10): refused as that page would be.
+    if (!app.jobs.mayRead(user, job)) throw new HttpError(403, 'You do not have access to this page.')
     if ((request.query as { format?: string }).format === 'json') {
       return reply.send({
         id: job.id,

@@ -194,6 +194,8 @@ export function outcomeSentence(outcome: OrukImportOutcome): string {
 export function registerDirectoryJobs(jobs: JobRunner, allowHosts: readonly string[]): void {
   jobs.define(ORUK_IMPORT_JOB, {
     title: 'Importing an Open Referral UK feed',
+    // As the import page that starts it (web/import-routes.ts).
+    roles: ['commissioner', 'analyst'],
     async run({ db, scope, params, progress }) {
       const actor: DirectoryActor = {
         userId: typeof params.userId === 'string' ? params.userId : null,

@@ -20,6 +20,8 @@ export const NEEDS_IMPORT_JOB = 'needs-import'
 export function registerNeedsJobs(jobs: JobRunner): void {
   jobs.define(NEEDS_IMPORT_JOB, {
     title: 'Importing a data file',
+    // As the imports page that starts it (uploads/routes.ts).
+    roles: ['commissioner', 'analyst'],
     async run({ db, scope, params, userId, jobId, progress }) {
       const { kind, filePath, fileName, deleteAfter } = params
       if (!isImportKind(kind) || typeof filePath !== 'string' || typeof fileName !== 'string') {
