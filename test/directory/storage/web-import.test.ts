@@ -1,6 +1,7 @@
 /**
- * The web upload of an Open Referral UK file (GET and POST /directory/import): who may use it, a
- * good file imported with counts, bad files refused with every JSON path and nothing changed.
+ * The web import of an Open Referral UK feed (GET and POST /directory/import): who may use it; a
+ * file or an address starts a job and the browser goes to the job page, which shows the counts,
+ * or every JSON path of a refused feed with nothing changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoDirectory } from '../../../src/features/directory/demo-directory.js'
@@ -51,7 +52,8 @@ describe('GET /directory/import', () => {
     const commissioner = await ctx.signedIn(await ctx.user({ roles: ['commissioner'], totp: true }))
     const page = await commissioner.get('/directory/import')
     expect(page.statusCode).toBe(200)
-    expect(page.body).toContain('<h1 class="govuk-heading-l">Import an Open Referral UK file</h1>')
+    expect(page.body).toContain('<h1 class="govuk-heading-l">Import an Open Referral UK feed</h1>')
+    expect(page.body).toContain('name="url"')
     expect(page.body).toContain('enctype="multipart/form-data"')
     const analyst = await ctx.signedIn(await ctx.user({ roles: ['analyst'], totp: true }))
     expect((await analyst.get('/directory/import')).statusCode).toBe(200)
@@ -66,20 +68,15 @@ describe('POST /directory/import', () => {
     const client = await ctx.signedIn(user)
     const text = JSON.stringify(directoryToOruk(demoDirectory))
     const res = await upload(client, jsonFile(text))
-    expect(res.statusCode).toBe(200)
-    expect(res.body).toContain('File imported')
-    // The summary list: 45 services in the file, all added.
-    const rows = [
-      ...res.body.matchAll(
-        /<dt class="govuk-summary-list__key">\s*([^<]*?)\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*([^<]*?)\s*<\/dd>/g,
-      ),
-    ].map((m) => [m[1], m[2]])
-    expect(rows).toEqual([
-      ['Services in the file', String(published.length)],
-      ['Added', String(published.length)],
-      ['Updated', '0'],
-      ['Unchanged', '0'],
-    ])
+    expect(res.statusCode).toBe(303)
+    const jobPath = String(res.headers.location)
+    expect(jobPath).toMatch(/^\/jobs\/[0-9a-f-]{36}$/)
+    await ctx.app.jobs.idle()
+    const job = await client.get(jobPath)
+    expect(job.statusCode).toBe(200)
+    expect(decode(job.body)).toContain(
+      `${String(published.length)} services read: ${String(published.length)} added, 0 updated, 0 unchanged.`,
+    )
     const stored = await loadDirectory(ctx.app.db, user.scope, { publishedOnly: false })
     expect(stored.services).toHaveLength(published.length)
     // Another council's directory is untouched.
@@ -93,24 +90,24 @@ describe('POST /directory/import', () => {
     delete services[1]!.name
     ;(services[3]!.service_at_locations as { location: Record<string, unknown> }[])[0]!.location.latitude = 'north'
     const before = await directoryDigest(ctx.app.db)
+    await upload(client, jsonFile('[]'))
     let res = await upload(client, jsonFile('[]'))
     const files = await leftBehind(async () => {
       res = await upload(client, jsonFile(JSON.stringify(services), 'bad.json'))
+      await ctx.app.jobs.idle()
     })
     expect(files).toEqual([])
-    expect(res.statusCode).toBe(400)
-    expect(errorSummary(res.body)).toEqual([
-      '#file bad.json was not imported: it has 2 problems. Nothing has changed',
-      '#problems /1/name: is required',
-      '#problems /3/service_at_locations/0/location/latitude: must be a number',
+    expect(res.statusCode).toBe(303)
+    const job = await client.get(`${String(res.headers.location)}?format=json`)
+    const body = JSON.parse(job.body) as { status: string; error: string; result: { problems: unknown[] } }
+    expect(body.status).toBe('failed')
+    expect(body.error).toBe('Nothing was imported: the feed has 2 problems.')
+    expect(body.result.problems).toEqual([
+      { path: '/1/name', message: 'is required' },
+      { path: '/3/service_at_locations/0/location/latitude', message: 'must be a number' },
     ])
-    const table = [
-      ...res.body.matchAll(
-        /<td class="govuk-table__cell app-code-break"><code>([^<]*)<\/code><\/td>\s*<td class="govuk-table__cell">([^<]*)<\/td>/g,
-      ),
-    ].map((m) => `${m[1] ?? ''} ${decode(m[2] ?? '')}`)
-    expect(table).toEqual(['/1/name is required', '/3/service_at_locations/0/location/latitude must be a number'])
-    expect(res.body).toContain('<title>Error: ')
+    const page = decode((await client.get(String(res.headers.location))).body)
+    expect(page).toContain('/3/service_at_locations/0/location/latitude')
     // The empty array before it imported nothing either (a file with no services).
     expect(await directoryDigest(ctx.app.db)).toMatchObject({
       directory_services: before.directory_services,
@@ -120,20 +117,47 @@ describe('POST /directory/import', () => {
   })
 
   it.each([
-    ['no file chosen', undefined, 'Select a JSON file'],
-    ['an empty file', jsonFile('', 'empty.json'), 'The selected file is empty'],
-    ['a CSV file', jsonFile('a,b\n1,2\n', 'data.csv'), 'The selected file must be a JSON file'],
+    ['no file chosen', undefined, [], '#file', 'Select a JSON file or give a web address'],
+    ['an empty file', jsonFile('', 'empty.json'), [], '#file', 'The selected file is empty'],
+    ['a CSV file', jsonFile('a,b\n1,2\n', 'data.csv'), [], '#file', 'The selected file must be a JSON file'],
     [
-      'not JSON',
-      jsonFile('{"contents": [}', 'broken.json'),
-      'broken.json was not imported: it has 1 problem. Nothing has changed',
+      'an ftp address',
+      undefined,
+      [['url', 'ftp://example.org/x.json']],
+      '#url',
+      'Enter a web address starting with https://',
     ],
-  ])('refuses %s with a GOV.UK error message', async (_label, file, message) => {
+    [
+      'a file and an address',
+      jsonFile('[]'),
+      [['url', 'https://example.org/services']],
+      '#url',
+      'Choose a file or give a web address, not both',
+    ],
+  ] as [string, FilePart | undefined, [string, string][], string, string][])(
+    'refuses %s with a GOV.UK error message',
+    async (_label, file, fields, href, message) => {
+      const client = await ctx.signedIn(await ctx.user({ council: 'E06000001', roles: ['commissioner'], totp: true }))
+      const res = await upload(client, file, fields)
+      expect(res.statusCode).toBe(400)
+      expect(errorSummary(res.body)[0]).toBe(`${href} ${message}`)
+      expect(decode(res.body)).toContain(`<span class="govuk-visually-hidden">Error:</span> ${message}`)
+    },
+  )
+
+  it('starts a job for an address and refuses a loopback address without the allow-list, before connecting', async () => {
     const client = await ctx.signedIn(await ctx.user({ council: 'E06000001', roles: ['commissioner'], totp: true }))
-    const res = await upload(client, file)
-    expect(res.statusCode).toBe(400)
-    expect(errorSummary(res.body)[0]).toBe(`#file ${message}`)
-    expect(decode(res.body)).toContain(`<span class="govuk-visually-hidden">Error:</span> ${message}`)
+    const before = await directoryDigest(ctx.app.db)
+    const res = await upload(client, undefined, [['url', 'http://127.0.0.2:9/services']])
+    expect(res.statusCode).toBe(303)
+    await ctx.app.jobs.idle()
+    const job = JSON.parse((await client.get(`${String(res.headers.location)}?format=json`)).body) as {
+      status: string
+      error: string
+    }
+    expect(job.status).toBe('failed')
+    expect(job.error).toContain('127.0.0.2, a private, loopback or link-local address')
+    expect((await directoryDigest(ctx.app.db)).directory_services).toBe(before.directory_services)
   })
 
   it('refuses an upload without the CSRF token, and from a provider', async () => {
