@@ -13,7 +13,9 @@ import { seedDirectoryDemo } from '../directory/demo-seed.js'
 import { seedNeedsDemo } from './needs-data.js'
 
 export const DEMO_COUNCIL = 'E09000003'
-export const DEMO_PASSWORD = 'barnet-demo-2026'
+// Defined beside the password rules, which refuse it for real accounts (issue 10).
+import { DEMO_PASSWORD } from '../../lib/passwords.js'
+export { DEMO_PASSWORD }
 
 export const demoAccounts: {
   email: string
