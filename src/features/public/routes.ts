@@ -19,6 +19,7 @@ import {
   searchServices,
   shippedLookups,
 } from './search.js'
+import { coverageAt, helpGroups, orderForHelp, pageOf, paginationFor, readPage } from './results.js'
 
 const V = 'features/public/views'
 
@@ -100,17 +101,37 @@ function registerFindSupport(app: FastifyInstance): void {
       const origin = resolved.origin
       const index = await cache.get()
       const maxKm = query.distanceMiles * KM_PER_MILE
-      const hits = searchServices(index, origin, query.filters, maxKm)
+      const hits = searchServices(index, origin, query.filters, maxKm, MAX_RESULTS)
       const approximate = origin.precision !== 'postcode'
       const wider = distanceChoicesMiles.find((d) => d > query.distanceMiles)
+      // Drug and alcohol help first, then women's services, then other support; 10 to a page.
+      const ordered = orderForHelp(hits)
+      const shown = pageOf(ordered, readPage(request.query))
+      const coverage = coverageAt(index.services, origin.lat, origin.lon)
+      const q = query.q
+      const pageHref = (page: number) => `${searchUrl({ ...query, q })}${page > 1 ? `&page=${String(page)}` : ''}`
       return reply.view(template, {
-        pageTitle: 'Get support',
+        pageTitle: shown.page > 1 ? `Get support (page ${String(shown.page)} of ${String(shown.pageCount)})` : 'Get support',
         form,
         results: {
-          items: hits.map((h) => presentHit(h, approximate)),
+          groups: helpGroups
+            .map((g) => ({
+              heading: g.heading,
+              code: g.code,
+              items: shown.items.filter((i) => i.group === g.code).map((i) => presentHit(i.hit, approximate)),
+            }))
+            .filter((g) => g.items.length > 0),
           count: hits.length,
+          from: shown.from,
+          to: shown.to,
+          page: shown.page,
+          pageCount: shown.pageCount,
+          pagination: paginationFor(shown, pageHref),
+          outside: coverage.covered
+            ? undefined
+            : { councils: listInWords(coverage.councils), many: coverage.councils.length > 1 },
           limited: hits.length >= MAX_RESULTS,
-          anyExample: hits.some((h) => h.entry.isExample),
+          anyExample: shown.items.some((i) => i.hit.entry.isExample),
           origin,
           approximate,
           distanceMiles: query.distanceMiles,
@@ -139,4 +160,10 @@ function formContext(query: SearchQuery) {
       checked: miles === query.distanceMiles,
     })),
   }
+}
+
+/** 'Barnet', 'Barnet and Camden', 'Barnet, Camden and Sunderland'. */
+function listInWords(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? ''
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`
 }

@@ -58,6 +58,8 @@ export type FilterCode = (typeof filterCodes)[number]
 /** A published service with everything the search and the page need. */
 export interface SearchableService {
   tenantId: string
+  /** The council's GSS code, e.g. 'E09000003'. */
+  areaCode: string
   councilName: string
   service: Service
   organisation: Organisation | undefined
@@ -146,7 +148,7 @@ export const KM_PER_MILE = 1.609344
 export const distanceChoicesMiles = [1, 3, 5, 10, 25, 50] as const
 export type DistanceMiles = (typeof distanceChoicesMiles)[number]
 export const DEFAULT_DISTANCE_MILES: DistanceMiles = 10
-/** At most this many results on the page (the nearest ones). */
+/** At most this many services a search (the nearest ones), shown 10 to a page (results.ts). */
 export const MAX_RESULTS = 50
 
 // ---------------------------------------------------------------------------------------------
@@ -187,7 +189,7 @@ export async function loadSearchableServices(db: DbOrTx): Promise<SearchableServ
   ])
   const examples = new Set(exampleRows.map((r) => `${r.tenant_id}/${r.id}`))
   const result: SearchableService[] = []
-  for (const { tenantId, councilName, directory } of published) {
+  for (const { tenantId, areaCode, councilName, directory } of published) {
     const organisations = new Map(directory.organisations.map((o) => [o.id, o]))
     const locations = new Map(directory.locations.map((l) => [l.id, l]))
     const sessionsBySal = new Map<string, Schedule[]>()
@@ -206,6 +208,7 @@ export async function loadSearchableServices(db: DbOrTx): Promise<SearchableServ
         })
       result.push({
         tenantId,
+        areaCode,
         councilName,
         service,
         organisation: organisations.get(service.organisationId),

@@ -255,3 +255,30 @@ export async function seedDirectories(db: Db, list: ServiceSpec[] = specs): Prom
   }
   return { scopes, ids }
 }
+
+/**
+ * The order the page shows results in (issue 11): drug and alcohol help, then women's services,
+ * then other support, nearest first within each. Written out by hand for the fixtures' service
+ * types, not read from src/features/public/results.ts.
+ */
+const helpRankOfType: Partial<Record<ServiceTypeCode, number>> = {
+  'community-treatment': 0,
+  'domestic-abuse': 1,
+  refuge: 1,
+  'womens-centre': 1,
+  maternity: 2,
+}
+
+/** Names (given nearest first) in the page's order; `extra` gives the types of services not in `specs`. */
+export function inHelpOrder(names: readonly string[], extra: readonly ServiceSpec[] = []): string[] {
+  const rank = (name: string): number => {
+    const spec = [...specs, ...extra].find((s) => s.name === name)
+    const r = spec === undefined ? undefined : helpRankOfType[spec.type]
+    if (r === undefined) throw new Error(`no help group written down for ${name}`)
+    return r
+  }
+  return names
+    .map((name, at) => ({ name, at, rank: rank(name) }))
+    .sort((a, b) => a.rank - b.rank || a.at - b.at)
+    .map((x) => x.name)
+}

@@ -9,20 +9,16 @@ const decode = (s: string): string =>
     .replace(/&amp;/g, '&')
     .trim()
 
-/** The results' service names, in page order. */
+/** The results' service names, in page order (each card's heading, without its 'Example data' tag). */
 export function resultNames(html: string): string[] {
-  return [...html.matchAll(/<h3 class="govuk-heading-m govuk-!-margin-bottom-1">([^<]*)<\/h3>/g)].map((m) =>
-    decode(m[1] ?? ''),
+  return [...html.matchAll(/<h4 class="govuk-heading-s govuk-!-margin-bottom-1">([^<]*)(?:<strong[^>]*>[^<]*<\/strong>)?<\/h4>/g)].map(
+    (m) => decode(m[1] ?? ''),
   )
 }
 
 /** The results' 'Distance' values, in page order. */
 export function resultDistances(html: string): string[] {
-  return [
-    ...html.matchAll(
-      /<dt class="govuk-summary-list__key">Distance<\/dt><dd class="govuk-summary-list__value">([^<]*)<\/dd>/g,
-    ),
-  ].map((m) => decode(m[1] ?? ''))
+  return [...html.matchAll(/<span class="app-find-support__distance">([^<]*)<\/span>/g)].map((m) => decode(m[1] ?? ''))
 }
 
 /** The texts of the error summary's list. */

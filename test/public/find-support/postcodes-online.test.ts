@@ -134,15 +134,18 @@ describe('exact postcode search', () => {
     // camden 0.032, maternity 0.038, mill-hill 0.058 degree.
     // km: 0.222390, 2.001512, 3.558243, 4.225414, 6.449316; miles: 0.138187, 1.243681, 2.210991,
     // 2.625552, 4.007420.
+    // Nearest first: hendon-women 0.2, colindale-recovery 2.0, camden-da 3.6, maternity 4.2, mill-hill
+    // 6.4 km; shown as drug and alcohol help (hendon-women, colindale-recovery, mill-hill), then
+    // women's services (camden-da), then other support (maternity).
     expect(resultNames(html)).toEqual(
-      names('hendon-women', 'colindale-recovery', 'camden-da', 'maternity', 'mill-hill'),
+      names('hendon-women', 'colindale-recovery', 'mill-hill', 'camden-da', 'maternity'),
     )
     expect(resultDistances(html)).toEqual([
       '0.2 km (0.1 miles)',
       '2.0 km (1.2 miles)',
+      '6.4 km (4.0 miles)',
       '3.6 km (2.2 miles)',
       '4.2 km (2.6 miles)',
-      '6.4 km (4.0 miles)',
     ])
   })
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importDirectory } from '../../../src/features/directory/repository.js'
 import { createTestContext, type TestContext } from '../../support/app.js'
 import {
+  inHelpOrder,
   KM_PER_CENTI_DEGREE,
   placeCoordinates,
   NW4,
@@ -44,16 +45,18 @@ describe('postcode search, offline', () => {
     // hendon-women +0.01 -> 1.111951 km; camden-da -0.02 -> 2.223902 km; colindale-recovery
     // nearest place +0.03 -> 3.335853 km (its other place, -0.04, is 4.447804 km);
     // maternity +0.05 -> 5.559755 km; mill-hill +0.07 -> 7.783657 km. Sunderland is ~390 km away.
-    expect(resultNames(html)).toEqual(names('hendon-women', 'camden-da', 'colindale-recovery', 'maternity', 'mill-hill'))
+    // Shown as drug and alcohol help (hendon-women, colindale-recovery, mill-hill), then women's
+    // services (camden-da), then other support (maternity), nearest first in each.
+    expect(resultNames(html)).toEqual(names('hendon-women', 'colindale-recovery', 'mill-hill', 'camden-da', 'maternity'))
     // Rounded: one decimal place under 10; miles = km / 1.609344.
     // 1.111951 km = 0.690936 mi; 2.223902 = 1.381872; 3.335853 = 2.072808; 5.559755 = 3.454680;
     // 7.783657 = 4.836552. 'About' because the district middle is not her address.
     expect(resultDistances(html)).toEqual([
       'About 1.1 km (0.7 miles)',
-      'About 2.2 km (1.4 miles)',
       'About 3.3 km (2.1 miles)',
-      'About 5.6 km (3.5 miles)',
       'About 7.8 km (4.8 miles)',
+      'About 2.2 km (1.4 miles)',
+      'About 5.6 km (3.5 miles)',
     ])
     expect(resultsHeading(html)).toBe('5 services found within 10 miles of the NW4 postcode district')
     expect(html).toContain('to postcode-district precision')
@@ -62,7 +65,7 @@ describe('postcode search, offline', () => {
   it('an outward code alone searches from the district middle too', async () => {
     const { html } = await search('q=nw4&distance=3')
     // 3 miles = 4.828032 km: hendon (1.11), camden (2.22), colindale (3.34); maternity 5.56 is beyond.
-    expect(resultNames(html)).toEqual(names('hendon-women', 'camden-da', 'colindale-recovery'))
+    expect(resultNames(html)).toEqual(inHelpOrder(names('hendon-women', 'camden-da', 'colindale-recovery')))
   })
 
   it('the distance choice narrows: 1 mile keeps only what is within 1.609344 km', async () => {
@@ -127,7 +130,8 @@ describe('drafts and councils', () => {
     await importDirectory(ctx.app.db, seeded.scopes.barnet, actor, directory)
     const after = await search('q=NW4+4BG&distance=1')
     // 0.002 degree = 0.222390 km: nearer than hendon-women (1.111951 km).
-    expect(resultNames(after.html)).toEqual([spec.name, ...names('hendon-women')])
+    // Nearer, but a women's service: after the drug and alcohol help.
+    expect(resultNames(after.html)).toEqual(inHelpOrder([spec.name, ...names('hendon-women')], [spec]))
 
     const service = directory.services[0]
     if (!service) throw new Error('no service')
@@ -160,7 +164,7 @@ describe('filters', () => {
   for (const [filter, keys] of Object.entries(handWorked)) {
     it(`'${filter}' narrows the results to the services that have it`, async () => {
       const { html } = await search(`q=NW4+4BG&distance=10&filter=${filter}`)
-      expect(resultNames(html)).toEqual(names(...keys))
+      expect(resultNames(html)).toEqual(inHelpOrder(names(...keys)))
       expect(html).toMatch(new RegExp(`value="${filter}" checked`))
     })
   }
@@ -240,7 +244,7 @@ describe('filters', () => {
         const query = ['q=NW4+4BG', `distance=${String(miles)}`, ...combination.map((f) => `filter=${f}`)].join('&')
         const { html } = await search(query)
         const expected = bruteForce(combination, miles)
-        expect(resultNames(html)).toEqual(expected)
+        expect(resultNames(html)).toEqual(inHelpOrder(expected))
         // Adding a filter never adds a result.
         if (combination.length > 0) {
           const all = bruteForce([], miles)
@@ -321,7 +325,7 @@ describe('messages', () => {
     expect(html).toContain('href="/support?q=Hendon%2C+Sunderland&amp;filter=women-only&amp;distance=10"')
     // Hendon, Barnet is the NW4 district alone ("Brent Cross, Hendon"), so its middle is NW4's.
     const chosen = await search('q=Hendon%2C+Barnet&filter=women-only&distance=10')
-    expect(resultNames(chosen.html)).toEqual(names('hendon-women', 'mill-hill'))
+    expect(resultNames(chosen.html)).toEqual(inHelpOrder(names('hendon-women', 'mill-hill')))
     expect(resultDistances(chosen.html)[0]).toBe('About 1.1 km (0.7 miles)')
   })
 

@@ -170,6 +170,7 @@ describe('searching the index', () => {
     const farther = { ...location, id: `${location.id.slice(0, -1)}0`, latitude: NW4.lat - 0.5 }
     return {
       tenantId: 't',
+      areaCode: 'E09000003',
       councilName: 'Test',
       service,
       organisation: d.organisations[0],
