@@ -50,31 +50,35 @@ export class FindSupportPage extends BasePage {
     return (await this.page.locator('#results-heading').innerText()).replace(/\s+/g, ' ').trim()
   }
 
-  /** The results' service names, nearest first. */
+  /** The results' service names in page order (drug and alcohol help, women's services, other support; nearest first in each). */
   async resultNames(): Promise<string[]> {
-    return (await this.page.locator('.app-find-support__result h3').allInnerTexts()).map((t) => t.trim())
+    return (await this.page.locator('.app-find-support__result h4').allInnerTexts()).map((t) =>
+      t.replace(/\s*Example data$/, '').trim(),
+    )
   }
 
   result(name: string): Locator {
     return this.page.locator('.app-find-support__result').filter({
-      has: this.page.getByRole('heading', { level: 3, name, exact: true }),
+      has: this.page.getByRole('heading', { level: 4, name }),
     })
   }
 
   /** A result's opening times as read on the page, e.g. 'Monday, 10am to midday, in person. Women only'. */
   async sessionsOf(name: string): Promise<string[]> {
-    return (await this.result(name).locator('.app-find-support__sessions li').allInnerTexts()).map((t) =>
+    // Inside the card's "Opening times and more" (closed until opened): read as text.
+    return (await this.result(name).locator('.app-find-support__sessions li').allTextContents()).map((t) =>
       t.replace(/\s+/g, ' ').trim(),
     )
   }
 
   async distanceOf(name: string): Promise<string> {
-    const row = this.result(name).locator('.govuk-summary-list__row').filter({ hasText: 'Distance' })
-    return (await row.locator('dd').innerText()).trim()
+    return (await this.result(name).locator('.app-find-support__distance').innerText()).trim()
   }
 
   async featuresOf(name: string): Promise<string[]> {
-    return (await this.result(name).locator('.app-find-support__features li').allInnerTexts()).map((t) => t.trim())
+    return (await this.result(name).locator('.app-find-support__features li').allTextContents()).map((t) =>
+      t.replace(/\s+/g, ' ').trim(),
+    )
   }
 
   /** Presses Shift three times, as a woman leaving in a hurry would. */
