@@ -52,7 +52,20 @@ const days: Record<string, string> = {
 /** ORUK 1.x weekday numbers: 1 is Monday. */
 const dayNumbers = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']
 
-/** Removes null values everywhere; returns how many there were. */
+/** Fields the schema checks the format of: empty text there means nothing was given. */
+const FORMATTED = new Set([
+  'email',
+  'url',
+  'website',
+  'uri',
+  'term_uri',
+  'logo',
+  'phone',
+  'last_modified',
+  'schedule_link',
+])
+
+/** Removes null values (and empty formatted fields) everywhere; returns how many there were. */
 function dropNulls(value: unknown): number {
   let n = 0
   if (Array.isArray(value)) {
@@ -64,7 +77,7 @@ function dropNulls(value: unknown): number {
     }
   } else if (isObject(value)) {
     for (const key of Object.keys(value)) {
-      if (value[key] === null) {
+      if (value[key] === null || (value[key] === '' && FORMATTED.has(key))) {
         delete value[key]
         n++
       } else n += dropNulls(value[key])
@@ -337,6 +350,18 @@ class Repairer {
 
   private organization(o: Obj, path: string): void {
     this.id(o, path, 'organization', '', '')
+    if (typeof o.name !== 'string' || o.name.trim() === '') {
+      // The standard needs a name; without one the record still says which organisation it is.
+      for (const key of Object.keys(o)) if (key !== 'id') delete o[key]
+      o.name = ''
+      o.description = ''
+      this.log.warn(`${path}/name`, 'missing: the organisation is left for review')
+      return
+    }
+    if (o.description === undefined) {
+      o.description = ''
+      this.log.warn(`${path}/description`, 'missing: left for review')
+    }
     this.rename(o, 'url', 'website', path)
     this.text(o, 'description', path)
   }
@@ -452,7 +477,9 @@ class Repairer {
  */
 export function repairService(record: Obj, path: string, log: RepairLog): void {
   const nulls = dropNulls(record)
-  if (nulls > 0) log.warn(path || '/', `${String(nulls)} null ${nulls === 1 ? 'value' : 'values'} read as absent`)
+  if (nulls > 0) {
+    log.warn(path || '/', `${String(nulls)} empty or null ${nulls === 1 ? 'value' : 'values'} read as absent`)
+  }
   const rawId = record.id
   const key = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : path
   new Repairer(log, key).service(record, path)

@@ -38,11 +38,12 @@ export function countListRecords(text: string, cap: number): RecordCount {
   let lastTopKey = ''
   let countingKey = ''
   let expectKey = false
+  let topLevel = false // the record being counted is an element of a top-level array
   const counts = (): boolean => {
     if (!armed) return false
     armed = false
-    if (stack.length === 1 && stack[0] === true) return true
-    return stack.length === 2 && stack[0] === false && stack[1] === true
+    topLevel = stack.length === 1 && stack[0] === true
+    return topLevel || (stack.length === 2 && stack[0] === false && stack[1] === true)
   }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
@@ -93,7 +94,7 @@ export function countListRecords(text: string, cap: number): RecordCount {
     if (starts) {
       count += 1
       if (count > cap) {
-        const at = stack.length === 1 ? `/${String(cap)}` : `/${countingKey}/${String(cap)}`
+        const at = topLevel ? `/${String(cap)}` : `/${countingKey}/${String(cap)}`
         return { count, exceeded: true, path: at }
       }
     }

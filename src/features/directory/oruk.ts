@@ -634,7 +634,7 @@ export function parseOrukDocument(document: unknown, options: OrukParseOptions =
 }
 
 function capProblems(problems: OrukProblem[], max: number): OrukProblem[] {
-  if (problems.length <= max) return problems
+  if (problems.length < max) return problems
   return [
     ...problems.slice(0, max),
     { path: '', message: `The import stopped after ${String(max)} problems: correct these and try again` },
@@ -990,21 +990,41 @@ class DirectoryBuilder {
   }
 
   private organisation(raw: RawService, base: string): Organisation | undefined {
-    const nested = raw.organization
-    if (!nested) {
+    let name: string | undefined
+    const path = `${base}/organization`
+    const nested = isObject(raw.organization)
+      ? raw.organization
+      : {
+          id: raw.organization_id ?? stableId('oruk-placeholder-organisation', raw.id.toLowerCase()),
+          name: '',
+          description: '',
+        }
+    if (!isObject(raw.organization)) {
       const known =
         raw.organization_id === undefined ? undefined : this.organisationById.get(raw.organization_id.toLowerCase())
-      if (known) return known.value
-      this.problem(`${base}/organization`, 'is required: the directory needs the organisation that runs the service')
-      return undefined
+      if (known && known.value.name !== PLACEHOLDER_ORGANISATION_NAME) return known.value
+      this.review(
+        'organisation',
+        path,
+        'The record does not describe the organisation that runs the service: choose or describe it',
+      )
+      name = PLACEHOLDER_ORGANISATION_NAME
+      nested.description = PLACEHOLDER_DESCRIPTION
     }
-    const path = `${base}/organization`
     if (raw.organization_id !== undefined && raw.organization_id.toLowerCase() !== nested.id.toLowerCase()) {
       this.problem(`${base}/organization_id`, `must be the id of the organization given (${nested.id})`)
       return undefined
     }
-    let name = blankToUndefined(nested.name)
+    name ??= blankToUndefined(nested.name)
     let description = blankToUndefined(nested.description)
+    if (description !== undefined && description.length > 2000) {
+      this.review(
+        'organisation',
+        `${path}/description`,
+        'The organisation’s description was shortened to 2000 characters: check it',
+      )
+      description = `${description.slice(0, 1999)}…`
+    }
     if (name === undefined) {
       this.review('organisation', `${path}/name`, 'The organisation has no name: name it')
       name = PLACEHOLDER_ORGANISATION_NAME
