@@ -185,7 +185,6 @@ export class JobRunner {
         title: definition.title,
         params,
         createdBy: userId,
-        message: 'Waiting to start',
       })
       .returning({ id: jobs.id })
     const id = inserted[0]?.id
@@ -215,7 +214,6 @@ export class JobRunner {
         createdBy: userId,
         status: 'running',
         owner: this.owner,
-        attempts: 1,
         startedAt: new Date(),
         heartbeatAt: sql`now()`,
         message: 'Starting',
@@ -262,7 +260,7 @@ export class JobRunner {
     if (kinds.length === 0) return null
     const claimed = await queryRows<{ id: string }>(
       this.db,
-      sql`update jobs set status = 'running', owner = ${this.owner}, attempts = attempts + 1,
+      sql`update jobs set status = 'running', owner = ${this.owner},
             started_at = now(), heartbeat_at = now(), message = 'Starting'
           where id = (
             select id from jobs

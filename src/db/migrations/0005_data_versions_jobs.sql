@@ -5,5 +5,3 @@ CREATE TABLE "council_data_versions" (
 	"changed_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "council_data_versions_tenant_id_domain_pk" PRIMARY KEY("tenant_id","domain")
 );
---> statement-breakpoint
-ALTER TABLE "jobs" ADD COLUMN "attempts" integer DEFAULT 0 NOT NULL;

@@ -212,8 +212,6 @@ export const jobs = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
-    /** How many times a process claimed the job (1 when it ran once). */
-    attempts: integer('attempts').notNull().default(0),
   },
   (t) => [index('jobs_tenant_idx').on(t.tenantId, t.createdAt), index('jobs_status_idx').on(t.status)],
 )
