@@ -34,6 +34,12 @@ export const settingsDocs: SettingDoc[] = [
     default: './data',
   },
   {
+    name: 'UPLOAD_DIR',
+    description:
+      'folder where uploaded files wait for their import (only the service should read it); what a stopped process left there is removed at start',
+    default: 'DATA_DIR/uploads',
+  },
+  {
     name: 'DATABASE_URL',
     description: 'postgres://user:password@host:port/db to use PostgreSQL 15+ instead of the embedded database',
     default: '(embedded PGlite)',
@@ -154,6 +160,7 @@ const schema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     BASE_URL: z.url().optional(),
     DATA_DIR: z.string().min(1).default('./data'),
+    UPLOAD_DIR: z.string().min(1).optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
@@ -227,6 +234,8 @@ export interface Config {
   host: string
   baseUrl: string
   dataDir: string
+  /** Uploaded files waiting for their import (issue 10: not the system's temporary folder). */
+  uploadDir: string
   databaseUrl: string | undefined
   dbPoolSize: number
   /** PostgreSQL lock_timeout and idle_in_transaction_session_timeout, in seconds. */
@@ -275,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     baseUrl: (e.BASE_URL ?? `http://localhost:${String(e.PORT)}`).replace(/\/$/, ''),
     dataDir: path.resolve(e.DATA_DIR),
+    uploadDir: path.resolve(e.UPLOAD_DIR ?? path.join(e.DATA_DIR, 'uploads')),
     databaseUrl: e.DATABASE_URL,
     dbPoolSize: e.DB_POOL_SIZE,
     dbTimeouts: { lockSeconds: e.DB_LOCK_TIMEOUT_SECONDS, idleInTransactionSeconds: e.DB_IDLE_TRANSACTION_SECONDS },

@@ -7,6 +7,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { organisations } from './db/schema/index.js'
 import { DEMO_PASSWORD, seedDemo } from './features/demo/seed.js'
+import { sweepUploads } from './features/needs/uploads/upload.js'
 import { DataDirLockedError } from './platform/db/lock.js'
 import { purgeExpiredSessions } from './platform/session.js'
 import { prepareDatabase } from './platform/startup.js'
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, database })
   const interrupted = await app.jobs.failInterrupted(database.engine === 'pglite')
   if (interrupted > 0) app.log.warn({ interrupted }, 'settled jobs interrupted by a stop')
+  // Upload files a stopped process left behind (after settling its jobs, which may have needed them).
+  const swept = await sweepUploads(database.db, config.uploadDir)
+  if (swept.length > 0) app.log.info({ removed: swept.length }, 'removed upload files left by a stopped process')
   // Heartbeats of this process's jobs, other processes' stopped jobs settled, queued jobs claimed.
   app.jobs.startWorker()
   void app.jobs.fill()

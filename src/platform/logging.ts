@@ -118,8 +118,9 @@ export function loggerOptions(config: Pick<Config, 'logLevel' | 'env'>): Fastify
       req(request: LoggedRequest) {
         return { method: request.method, url: loggedUrl(request), id: request.id }
       },
-      err: errorSerializer,
-      error: errorSerializer,
+      // pino's type wants an Error's shape back; what is logged is whatever the serializer returns.
+      err: (e: Error) => errorSerializer(e) as { type: string; message: string; stack: string },
+      error: (e: Error) => errorSerializer(e) as { type: string; message: string; stack: string },
     },
   }
 }

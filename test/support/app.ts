@@ -3,6 +3,8 @@
  * sends `x-forwarded-proto: https` (so Secure cookies behave as in production), and fetches a real
  * CSRF token from a page, the way a browser would, rather than switching CSRF off.
  */
+import os from 'node:os'
+import path from 'node:path'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
@@ -28,6 +30,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RATE_LIMIT_PER_MINUTE: '100000',
     LOAD_DEMO: 'false',
     BASE_URL: 'https://wtc.test',
+    // Upload files of test apps: one folder for all, outside the working tree (issue 10).
+    UPLOAD_DIR: path.join(os.tmpdir(), 'wtc-test-uploads'),
     ...overrides,
   })
 }

@@ -2,11 +2,12 @@
 import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import os from 'node:os'
+import path from 'node:path'
 import { desc, eq } from 'drizzle-orm'
 import type { LightMyRequestResponse } from 'fastify'
 import { auditEvents } from '../../../src/db/schema/index.js'
 import type { Db } from '../../../src/platform/db/index.js'
-import type { TestClient } from '../../support/app.js'
+import { type TestClient, testConfig } from '../../support/app.js'
 
 export interface FilePart {
   name: string
@@ -57,9 +58,11 @@ export async function postUpload(
   })
 }
 
-/** The service's temporary upload files now on disk. */
+/** The service's upload files now on disk: in the test apps' upload folder and the plugin's own default. */
 export async function uploadTempFiles(): Promise<string[]> {
-  return (await readdir(os.tmpdir())).filter((f) => f.startsWith('wtc-upload-'))
+  const folders = [testConfig().uploadDir, path.join(os.tmpdir(), 'wtc-uploads')]
+  const lists = await Promise.all(folders.map((f) => readdir(f).catch(() => [] as string[])))
+  return lists.flat().filter((f) => f.startsWith('wtc-upload-'))
 }
 
 /**

@@ -1,21 +1,26 @@
 /**
  * Receiving a CSV upload from a plain (no-JavaScript) multipart form. The file is streamed to a
- * temporary file under os.tmpdir(), never held in memory, and cut off at the size limit. Fields are
+ * file in the upload folder (UPLOAD_DIR, by default under DATA_DIR: not the system's temporary
+ * folder, issue 10), never held in memory, and cut off at the size limit. Fields are
  * attached to `request.body` as plain values (so the app's CSRF check finds `_csrf` there, as it
  * does for any other form) and the file as a ReceivedFile, which a text field cannot forge.
  *
  * A temporary file belongs to its request until the handler claims it (hands it to a job);
- * unclaimed files are removed before the response is sent, whatever the outcome.
+ * unclaimed files are removed before the response is sent, whatever the outcome. A process that
+ * stops (or crashes) leaves its files behind: `sweepUploads` removes them at the next start.
  */
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
+import { inArray } from 'drizzle-orm'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { jobs } from '../../../db/schema/index.js'
+import type { DbOrTx } from '../../../platform/db/index.js'
 
 export const MAX_UPLOAD_BYTES = 250 * 1024 * 1024
 /** How much of the start of a file is kept to judge whether it is a CSV. */
@@ -70,13 +75,22 @@ const drain = (part: MultipartFile): Promise<void> =>
  * with one file of at most `maxBytes`. A file over the limit is cut off, deleted, and reported as
  * `tooLarge` so the form can say so.
  */
-export async function registerCsvUpload(instance: FastifyInstance, opts: { maxBytes: number }): Promise<void> {
+export async function registerCsvUpload(
+  instance: FastifyInstance,
+  opts: { maxBytes: number; dir?: string },
+): Promise<void> {
+  // An app has its configured folder; the plugin on its own (tests) a folder of the system's.
+  const folder =
+    opts.dir ??
+    (instance.config as { uploadDir?: string } | undefined)?.uploadDir ??
+    path.join(os.tmpdir(), 'wtc-uploads')
+  await mkdir(folder, { recursive: true, mode: 0o700 })
   async function onFile(this: FastifyRequest, part: MultipartFile): Promise<void> {
     if (part.fieldname !== 'file') {
       await drain(part)
       return
     }
-    const target = path.join(os.tmpdir(), `wtc-upload-${randomUUID()}.csv`)
+    const target = path.join(folder, `${UPLOAD_PREFIX}${randomUUID()}.csv`)
     let paths = pending.get(this)
     if (!paths) {
       paths = new Set()
@@ -138,6 +152,42 @@ export async function registerCsvUpload(instance: FastifyInstance, opts: { maxBy
     throwFileSizeLimit: false,
     limits: { fileSize: opts.maxBytes, files: 1, fields: 20, parts: 25, fieldSize: 64 * 1024 },
   })
+}
+
+const UPLOAD_PREFIX = 'wtc-upload-'
+/** A file written to within this long may belong to an upload still arriving (at another process). */
+const IN_FLIGHT_MS = 10 * 60 * 1000
+
+/**
+ * Removes upload files a stopped process left in the folder: every `wtc-upload-*` file that no
+ * queued or running job names as its file and that nothing has written to for ten minutes (another
+ * process sharing the folder may be receiving it). Returns the names removed.
+ */
+export async function sweepUploads(db: DbOrTx, dir: string): Promise<string[]> {
+  let names: string[]
+  try {
+    names = (await readdir(dir)).filter((n) => n.startsWith(UPLOAD_PREFIX))
+  } catch {
+    return []
+  }
+  if (names.length === 0) return []
+  const waiting = await db
+    .select({ params: jobs.params })
+    .from(jobs)
+    .where(inArray(jobs.status, ['queued', 'running']))
+  const needed = new Set(
+    waiting.map((j) => (j.params as { filePath?: unknown }).filePath).filter((p): p is string => typeof p === 'string'),
+  )
+  const removed: string[] = []
+  for (const name of names) {
+    const file = path.join(dir, name)
+    if (needed.has(file)) continue
+    const info = await stat(file).catch(() => null)
+    if (!info?.isFile() || Date.now() - info.mtimeMs < IN_FLIGHT_MS) continue
+    await rm(file, { force: true })
+    removed.push(name)
+  }
+  return removed
 }
 
 /** The body as a record, with the uploaded file (if any) taken out of it. */
