@@ -33,8 +33,11 @@ export interface NeedsImportSettings {
   engines: ImportEngine[]
   /** Longest one import may take before it is stopped. */
   timeoutMs: number
-  /** Also import on PGlite inside a running app while /support and /directory are loaded (issue 10.4). */
-  underLoad: boolean
+  /**
+   * Also import on PGlite inside a running app while /support and /directory are loaded (issue
+   * 10.4): 'yes', 'no', or 'only' (skip the plain PGlite import).
+   */
+  underLoad: 'yes' | 'no' | 'only'
 }
 
 /** Latencies of one page loaded while nothing else runs, or during an import in the same process. */
@@ -47,6 +50,8 @@ export interface PageLatency {
   maxMs: number
   /** Share of requests slower than 500 ms. */
   over500msShare: number
+  /** Requests that failed or got no answer (a time-out is 10 minutes). */
+  errors: number
 }
 
 export interface UnderLoadRun {
@@ -354,11 +359,16 @@ async function loadDuring(
 ): Promise<PageLatency> {
   const times: number[] = []
   let non2xx = 0
+  let errors = 0
   let instance: autocannon.Instance | undefined
   const finished = new Promise<void>((resolve, reject) => {
-    instance = autocannon({ url, connections, duration: 24 * 3600, headers }, (err) => {
+    // A long time-out: a request held up by the import must be measured, not dropped at 10 s.
+    instance = autocannon({ url, connections, duration: 24 * 3600, timeout: 600, headers }, (err, result) => {
       if (err) reject(err instanceof Error ? err : new Error(String(err)))
-      else resolve()
+      else {
+        errors = result.errors + result.timeouts
+        resolve()
+      }
     })
     instance.on('response', (_client, status, _bytes, responseTime) => {
       times.push(responseTime)
@@ -381,6 +391,7 @@ async function loadDuring(
     p99Ms: at(0.99),
     maxMs: times[times.length - 1] ?? 0,
     over500msShare: times.length ? times.filter((t) => t > 500).length / times.length : 0,
+    errors,
   }
 }
 
@@ -552,7 +563,7 @@ export async function benchNeedsImport(
     }
   }
 
-  if (settings.engines.includes('pglite')) {
+  if (settings.engines.includes('pglite') && settings.underLoad !== 'only') {
     log('  importFile on PGlite (child process)...')
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wtc-bench-import-pglite-'))
     cleanups.push(() => {
@@ -566,34 +577,33 @@ export async function benchNeedsImport(
     rmSync(dataDir, { recursive: true, force: true })
     result.imports.push(imported)
     log(`  ${describe(imported)}`)
-
-    if (settings.underLoad) {
-      log('  importFile on PGlite inside the app, with /support and /directory loaded meanwhile...')
-      const loadDir = mkdtempSync(path.join(os.tmpdir(), 'wtc-bench-import-load-'))
-      cleanups.push(() => {
-        rmSync(loadDir, { recursive: true, force: true })
-      })
-      result.underLoad = await importUnderLoad(
-        { engine: 'pglite', dataDir: loadDir },
-        filePath,
-        fileName,
-        settings.timeoutMs,
-        progress('pglite under load'),
-      )
+  }
+  if (settings.engines.includes('pglite') && settings.underLoad !== 'no') {
+    log('  importFile on PGlite inside the app, with /support and /directory loaded meanwhile...')
+    const loadDir = mkdtempSync(path.join(os.tmpdir(), 'wtc-bench-import-load-'))
+    cleanups.push(() => {
       rmSync(loadDir, { recursive: true, force: true })
-      const u = result.underLoad
-      if (u.error) log(`    ERROR: ${u.error}`)
-      const show = (label: string, list: PageLatency[]) => {
-        for (const p of list) {
-          log(
-            `    ${label} ${p.path}: ${String(p.requests)} requests, p50 ${p.p50Ms.toFixed(0)} ms, p99 ${p.p99Ms.toFixed(0)} ms, max ${p.maxMs.toFixed(0)} ms, ${(p.over500msShare * 100).toFixed(1)}% over 500 ms${p.non2xx ? `, ${String(p.non2xx)} not 2xx` : ''}`,
-          )
-        }
+    })
+    result.underLoad = await importUnderLoad(
+      { engine: 'pglite', dataDir: loadDir },
+      filePath,
+      fileName,
+      settings.timeoutMs,
+      progress('pglite under load'),
+    )
+    rmSync(loadDir, { recursive: true, force: true })
+    const u = result.underLoad
+    if (u.error) log(`    ERROR: ${u.error}`)
+    const show = (label: string, list: PageLatency[]) => {
+      for (const p of list) {
+        log(
+          `    ${label} ${p.path}: ${String(p.requests)} requests, p50 ${p.p50Ms.toFixed(0)} ms, p99 ${p.p99Ms.toFixed(0)} ms, max ${p.maxMs.toFixed(0)} ms, ${(p.over500msShare * 100).toFixed(1)}% over 500 ms${p.non2xx ? `, ${String(p.non2xx)} not 2xx` : ''}${p.errors ? `, ${String(p.errors)} errors` : ''}`,
+        )
       }
-      show('quiet:', u.quiet)
-      show('during import:', u.duringImport)
-      if (u.import) log(`  ${describe(u.import)}`)
     }
+    show('quiet:', u.quiet)
+    show('during import:', u.duringImport)
+    if (u.import) log(`  ${describe(u.import)}`)
   }
   removeFolder()
   return result

@@ -246,7 +246,8 @@ describe('text through COPY', () => {
     expect(copyField(true, 'boolean')).toBe('t')
     expect(copyField(false, 'boolean')).toBe('f')
     expect(copyField({ people: 12, share: null }, 'jsonb')).toBe('{"people":12,"share":null}')
-    expect(copyField({ note: 'a\\b' }, 'jsonb')).toBe('{"note":"a\\\\\\\\b"}')
+    // A backslash in JSON text (a key here) is doubled by JSON, then again by COPY.
+    expect(copyField({ 'a\\b': 1 }, 'jsonb')).toBe('{"a\\\\\\\\b":1}')
     expect(copyField(['people', 'say "hi"', 'back\\slash'], 'text[]')).toBe(
       '{"people","say \\\\"hi\\\\"","back\\\\\\\\slash"}',
     )
