@@ -11,7 +11,7 @@ const decode = (s: string): string =>
 
 /** The results' service names, in page order (each card's heading, without its 'Example data' tag). */
 export function resultNames(html: string): string[] {
-  return [...html.matchAll(/<h4 class="govuk-heading-s govuk-!-margin-bottom-1">([^<]*)(?:<strong[^>]*>[^<]*<\/strong>)?<\/h4>/g)].map(
+  return [...html.matchAll(/<h4 class="govuk-heading-s">([^<]*)(?:<strong[^>]*>[^<]*<\/strong>)?<\/h4>/g)].map(
     (m) => decode(m[1] ?? ''),
   )
 }
