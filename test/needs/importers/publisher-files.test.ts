@@ -227,6 +227,29 @@ describe('ONS mid-year population estimates, single years of age in columns', ()
     expect(women.get('50+')).toBe(46479)
   })
 
+  it('leaves the same year’s figures for another characteristic alone (re-imports replace by period and characteristic)', async () => {
+    const fresh = await setup()
+    try {
+      const council = await ensureCouncil(fresh.database.db, 'E08000009')
+      const census = fresh.file(
+        'census.csv',
+        'area_code,period,sex,age_group,characteristic,category,count,source\nE08000009,2021,F,18+,ethnicity,white,80000,ONS Census 2021 TS021\nE08000009,2021,F,18+,all,all,95000,ONS Census 2021 TS021\n',
+      )
+      await fresh.run('population', census, council)
+      const mid2021 = readFileSync(ONS, 'utf8').replaceAll('2024-06-30', '2021-06-30')
+      const summary = await fresh.run('population', fresh.file('ons-2021.csv', mid2021), council)
+      // The Census 'all' row of 2021 is replaced; its ethnicity row stays.
+      expect(summary.replacedRows).toBe(1)
+      const kept = await fresh.database.db
+        .select({ characteristic: populationEstimates.characteristic, count: populationEstimates.count })
+        .from(populationEstimates)
+        .where(eq(populationEstimates.characteristic, 'ethnicity'))
+      expect(kept).toEqual([{ characteristic: 'ethnicity', count: 80000 }])
+    } finally {
+      await fresh.close()
+    }
+  })
+
   it('refuses a row whose single years do not add up to all ages, naming the row', async () => {
     const before = await s.digest()
     const text = readFileSync(ONS, 'utf8').replace(',Females,123369,', ',Females,123370,')
