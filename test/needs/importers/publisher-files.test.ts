@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs'
 import { and, asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fingertipsValues, ndtmsRows, populationEstimates } from '../../../src/db/schema/index.js'
+import { RowShape } from '../../../src/features/needs/importers/shared.js'
 import { ensureCouncil } from '../../../src/platform/reference.js'
 import type { TenantScope } from '../../../src/platform/tenancy.js'
 import { sharedDataPath } from '../../support/shared.js'
@@ -76,6 +77,23 @@ describe('Fingertips as downloaded from the website', () => {
       },
     ])
     expect(await s.digest()).toBe(before)
+  })
+})
+
+describe('rows shorter than the header', () => {
+  it('pads rows that lack optional trailing columns, refuses one that ends before a needed column, and warns once', () => {
+    const shape = new RowShape()
+    shape.setHeader(['id', 'value', 'note', 'range', 'extra'], [0, 1])
+    const refused: string[] = []
+    const refuse = (column: string) => refused.push(column)
+    expect(shape.check(['1', '2', 'n', 'r', 'x'], 2, refuse)).toEqual(['1', '2', 'n', 'r', 'x'])
+    expect(shape.check(['1', '2', 'n', 'r'], 3, refuse)).toEqual(['1', '2', 'n', 'r', ''])
+    expect(shape.check(['1', '2'], 4, refuse)).toEqual(['1', '2', '', '', ''])
+    expect(shape.check(['1'], 5, refuse)).toBeNull()
+    expect(refused).toEqual(['value'])
+    expect(shape.warnings()).toEqual([
+      '2 rows (the first is row 3) have fewer columns than the header: between 1 and 3 of the last columns ("note", "range" and "extra") are missing from them and were read as empty.',
+    ])
   })
 })
 

@@ -526,6 +526,7 @@ export class RowShape {
   private short = 0
   private firstShort = 0
   private fewest = Number.POSITIVE_INFINITY
+  private most = 0
 
   setHeader(header: string[], required: number[]): void {
     this.header = header
@@ -559,6 +560,7 @@ export class RowShape {
     if (this.short === 0) this.firstShort = line
     this.short++
     if (cells.length < this.fewest) this.fewest = cells.length
+    if (cells.length > this.most) this.most = cells.length
     const padded = cells.slice()
     while (padded.length < width) padded.push('')
     return padded
@@ -570,8 +572,15 @@ export class RowShape {
     const names = this.header.slice(this.fewest).map((_h, i) => `"${this.name(this.fewest + i)}"`)
     const one = this.short === 1
     const oneColumn = names.length === 1
+    const rows = `${plural(this.short, 'row')} (the first is row ${String(this.firstShort)}) ${one ? 'has' : 'have'} fewer columns than the header`
+    if (this.most > this.fewest) {
+      const least = this.header.length - this.most
+      return [
+        `${rows}: between ${String(least)} and ${String(names.length)} of the last columns (${listText(names)}) are missing from them and were read as empty.`,
+      ]
+    }
     return [
-      `${plural(this.short, 'row')} (the first is row ${String(this.firstShort)}) ${one ? 'has' : 'have'} fewer columns than the header: the last ${oneColumn ? 'column' : 'columns'}, ${listText(names)}, ${oneColumn ? 'is' : 'are'} missing from ${one ? 'it' : 'them'} and ${oneColumn ? 'was' : 'were'} read as empty.`,
+      `${rows}: the last ${oneColumn ? 'column' : 'columns'}, ${listText(names)}, ${oneColumn ? 'is' : 'are'} missing from ${one ? 'it' : 'them'} and ${oneColumn ? 'was' : 'were'} read as empty.`,
     ]
   }
 }
