@@ -463,6 +463,8 @@ async function importUnderLoad(
       { url: `${baseUrl}/directory`, headers: { cookie: jar.header() } },
     ]
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+    // Warm up first (the first search builds its index, the first pages compile their templates).
+    await Promise.all(pages.map((p) => loadDuring(p.url, p.headers, connectionsPerPage, () => sleep(3000))))
     result.quiet = await Promise.all(
       pages.map((p) => loadDuring(p.url, p.headers, connectionsPerPage, () => sleep(5000))),
     )
