@@ -86,6 +86,15 @@ export async function verifyAuditChain(
   db: DbOrTx,
   onProgress?: (checked: number, total: number) => void | Promise<void>,
 ): Promise<ChainResult> {
+  return (await walkAuditChain(db, onProgress)).result
+}
+
+/** The chain check, with the newest entry it reached (for the checkpoint, audit-checkpoint.ts). */
+export async function walkAuditChain(
+  db: DbOrTx,
+  onProgress?: (checked: number, total: number) => void | Promise<void>,
+): Promise<{ result: ChainResult; lastId: number; lastHash: string }> {
+  const walked = (result: ChainResult) => ({ result, lastId, lastHash: prevHash })
   const countRows = await db.select({ n: sql<string>`count(*)::text` }).from(auditEvents)
   const total = Number(countRows[0]?.n ?? 0)
   let prevHash = GENESIS_HASH
@@ -101,20 +110,20 @@ export async function verifyAuditChain(
     if (batch.length === 0) break
     for (const row of batch) {
       if (row.prevHash !== prevHash) {
-        return {
+        return walked({
           ok: false,
           checked,
           brokenId: row.id,
           reason: 'its link to the previous row does not match (a row before it was removed, added or changed)',
-        }
+        })
       }
       if (auditHash(row.prevHash, row) !== row.hash) {
-        return {
+        return walked({
           ok: false,
           checked,
           brokenId: row.id,
           reason: 'its content does not match its hash (the row was changed)',
-        }
+        })
       }
       prevHash = row.hash
       lastId = row.id
@@ -122,7 +131,7 @@ export async function verifyAuditChain(
     }
     await onProgress?.(checked, total)
   }
-  return { ok: true, checked }
+  return walked({ ok: true, checked })
 }
 
 export async function listAudit(db: DbOrTx, scope: TenantScope, opts: { beforeId?: number; limit: number }) {

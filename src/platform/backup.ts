@@ -53,6 +53,15 @@ export class RestoreRefusedError extends Error {}
  */
 export const PRESEEDED_TABLES = ['area_aliases', 'areas', 'instance_settings'] as const
 
+/**
+ * The generated secret key (outside production) is never written to a backup: it encrypts the
+ * second-factor secrets the backup holds, so together they would give those away (issue 10). A
+ * restore keeps the target database's own key; an empty target generates one at its next start.
+ */
+const GENERATED_KEY = 'generated_secret_key'
+const rowsBackedUp = (table: string): SQL =>
+  table === 'instance_settings' ? sql` WHERE key <> ${GENERATED_KEY}` : sql``
+
 // Migrations -------------------------------------------------------------------------------------
 
 export interface Migration {
@@ -231,7 +240,7 @@ export async function writeBackup(
         for (const table of tables) {
           const counted = await queryRows<{ n: string }>(
             tx,
-            sql`SELECT count(*)::text AS n FROM ${sql.identifier(table.name)}`,
+            sql`SELECT count(*)::text AS n FROM ${sql.identifier(table.name)}${rowsBackedUp(table.name)}`,
           )
           described.push({ ...table, columns: await columnsOf(tx, table.name), rows: Number(counted[0]?.n ?? 0) })
         }
@@ -252,7 +261,8 @@ export async function writeBackup(
             const order = table.primaryKey.length > 0 ? identifiers(table.primaryKey) : sql.raw('row_to_json(t)::text')
             await tx.execute(
               sql`DECLARE wtc_backup NO SCROLL CURSOR FOR
-                  SELECT row_to_json(t)::text AS row FROM ${sql.identifier(table.name)} AS t ORDER BY ${order}`,
+                  SELECT row_to_json(t)::text AS row FROM ${sql.identifier(table.name)} AS t${rowsBackedUp(table.name)}
+                  ORDER BY ${order}`,
             )
             const prefix = `{"t":${JSON.stringify(table.name)},"r":`
             for (;;) {
@@ -288,6 +298,20 @@ export async function writeBackup(
     rmSync(partial, { force: true })
     throw err
   }
+}
+
+/** The database's generated secret key, or null (no table yet, or no key). */
+async function generatedKeyOf(tx: DbOrTx): Promise<string | null> {
+  const exists = await queryRows<{ present: boolean }>(
+    tx,
+    sql`SELECT to_regclass('public.instance_settings') IS NOT NULL AS present`,
+  )
+  if (!exists[0]?.present) return null
+  const rows = await queryRows<{ value: string }>(
+    tx,
+    sql`SELECT value FROM instance_settings WHERE key = ${GENERATED_KEY}`,
+  )
+  return rows[0]?.value ?? null
 }
 
 /** Lines of a gzip'd text file, one at a time (an error while reading or unzipping is thrown). */
@@ -488,6 +512,8 @@ export async function restoreBackup(
             'It holds no data, so add --force to rebuild it at the backup’s schema, load the backup and migrate it forward.',
         )
       }
+      // The target's own generated key stays (an older backup that brings one: the backup's wins).
+      const ownKey = await generatedKeyOf(tx)
       if (force) {
         await tx.execute(sql`DROP SCHEMA IF EXISTS drizzle CASCADE`)
         await tx.execute(sql`DROP SCHEMA public CASCADE`)
@@ -570,6 +596,11 @@ export async function restoreBackup(
       if (trailer?.rows !== done) {
         throw new BackupFileError(
           `${file} is incomplete (it has no end marker; it may be truncated). Nothing was restored.`,
+        )
+      }
+      if (ownKey !== null) {
+        await tx.execute(
+          sql`INSERT INTO instance_settings (key, value) VALUES (${GENERATED_KEY}, ${ownKey}) ON CONFLICT (key) DO NOTHING`,
         )
       }
       await resetSequences(tx)

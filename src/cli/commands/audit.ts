@@ -1,6 +1,7 @@
 /** `wtc audit verify`: walks the audit trail's hash chain and names the first entry that fails. */
 import type { Command } from 'commander'
-import { verifyAuditChain } from '../../platform/audit.js'
+import { checkpointFile, verifyAuditTrail } from '../../platform/audit-checkpoint.js'
+import { resolveSecretKey } from '../../platform/secrets.js'
 import { type CliContext, EXIT_FAILED } from '../context.js'
 
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
@@ -16,7 +17,9 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         const progress = ctx.progress('Checking the audit trail')
         let result
         try {
-          result = await verifyAuditChain(database.db, (checked, total) => {
+          const config = ctx.settings()
+          const secret = await resolveSecretKey(database.db, config.secretKey)
+          result = await verifyAuditTrail(database.db, checkpointFile(config.dataDir), secret, (checked, total) => {
             progress.update(checked, total)
           })
         } finally {

@@ -1,7 +1,9 @@
 /** `wtc backup <file>` and `wtc restore <file>`: logical backups that move between PGlite and PostgreSQL. */
 import path from 'node:path'
 import type { Command } from 'commander'
+import { anchorNewestEntry, checkpointFile } from '../../platform/audit-checkpoint.js'
 import { BackupFileError, restoreBackup, RestoreRefusedError, writeBackup } from '../../platform/backup.js'
+import { resolveSecretKey } from '../../platform/secrets.js'
 import { CliError, type CliContext, describeDatabase } from '../context.js'
 
 export function registerBackupCommands(program: Command, ctx: CliContext): void {
@@ -36,6 +38,13 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
         } finally {
           progress.stop()
         }
+        // The newest audit entry, anchored outside the database with each backup (issue 10).
+        const config = ctx.settings()
+        await anchorNewestEntry(
+          database.db,
+          checkpointFile(config.dataDir),
+          await resolveSecretKey(database.db, config.secretKey),
+        )
         ctx.out(
           `Backed up ${String(summary.rows)} rows from ${String(summary.tables.length)} tables (schema ${summary.migration}, ${describeDatabase(database)}) to ${target}`,
         )
