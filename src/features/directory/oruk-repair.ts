@@ -65,6 +65,9 @@ const FORMATTED = new Set([
   'schedule_link',
 ])
 
+/** Text of an id-like JSON value (a string or a number); '' for anything else. */
+const idText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
+
 /** Removes null values (and empty formatted fields) everywhere; returns how many there were. */
 function dropNulls(value: unknown): number {
   let n = 0
@@ -78,7 +81,7 @@ function dropNulls(value: unknown): number {
   } else if (isObject(value)) {
     for (const key of Object.keys(value)) {
       if (value[key] === null || (value[key] === '' && FORMATTED.has(key))) {
-        delete value[key]
+        Reflect.deleteProperty(value, key)
         n++
       } else n += dropNulls(value[key])
     }
@@ -142,7 +145,7 @@ class Repairer {
     } else {
       this.log.warn(`${path}/${from}`, `left out: ${to} is given too`)
     }
-    delete o[from]
+    Reflect.deleteProperty(o, from)
   }
 
   /** Makes o.id a UUID: a stable one from a foreign id, or from the parent and position when missing. */
@@ -183,7 +186,7 @@ class Repairer {
     this.number(o, field, path)
     const v = o[field]
     if (typeof v === 'number' && v < 0) {
-      delete o[field]
+      Reflect.deleteProperty(o, field)
       this.log.warn(`${path}/${field}`, `${String(v)} read as no age limit`)
     }
   }
@@ -196,7 +199,7 @@ class Repairer {
     }
   }
 
-  private array(o: Obj, field: string, path: string): Obj[] {
+  private array(o: Obj, field: string): Obj[] {
     const v = o[field]
     if (v === undefined) return []
     if (!Array.isArray(v)) return []
@@ -226,27 +229,27 @@ class Repairer {
 
     // Outpost: locations on the service itself.
     if (Array.isArray(s.locations) && s.service_at_locations === undefined) {
-      s.service_at_locations = this.array(s, 'locations', path).map((location, index) => ({
+      s.service_at_locations = this.array(s, 'locations').map((location, index) => ({
         id: stableId('oruk-child', serviceId, 'service_at_location', String(index)),
         location,
       }))
       this.log.warn(`${path}/locations`, 'read as service_at_locations')
       delete s.locations
     }
-    this.array(s, 'service_at_locations', path).forEach((sal, index) => {
+    this.array(s, 'service_at_locations').forEach((sal, index) => {
       const at = `${path}/service_at_locations/${String(index)}`
       const salId = this.id(sal, at, 'service_at_location', serviceId, String(index))
       if (sal.service_id !== undefined && sal.service_id !== serviceId) {
         if (typeof sal.service_id !== 'string' || !isUuid(sal.service_id)) sal.service_id = serviceId
       }
       if (isObject(sal.location)) {
-        this.location(sal.location, `${at}/location`, salId)
+        this.location(sal.location, `${at}/location`)
         if (sal.location_id !== undefined && sal.location_id !== sal.location.id) {
           if (typeof sal.location_id !== 'string' || !isUuid(sal.location_id)) sal.location_id = sal.location.id
         }
       }
       this.rename(sal, 'regular_schedules', 'schedules', at)
-      this.array(sal, 'schedules', at).forEach((schedule, sIndex) => {
+      this.array(sal, 'schedules').forEach((schedule, sIndex) => {
         this.schedule(schedule, `${at}/schedules/${String(sIndex)}`, serviceId, `${salId}/${String(sIndex)}`)
       })
       this.rename(sal, 'holiday_schedules', 'x_holiday_schedules', at)
@@ -255,7 +258,7 @@ class Repairer {
 
     // ORUK 1.x/2.x and Outpost weekly sessions.
     if (s.regular_schedules !== undefined) {
-      const regular = this.array(s, 'regular_schedules', path)
+      const regular = this.array(s, 'regular_schedules')
       const schedules = Array.isArray(s.schedules) ? (s.schedules as unknown[]) : []
       s.schedules = [...schedules, ...regular]
       this.log.warn(`${path}/regular_schedules`, 'read as schedules')
@@ -265,11 +268,11 @@ class Repairer {
       this.log.warn(`${path}/holiday_schedules`, 'left out: the directory holds weekly sessions only')
       delete s.holiday_schedules
     }
-    this.array(s, 'schedules', path).forEach((schedule, index) => {
+    this.array(s, 'schedules').forEach((schedule, index) => {
       this.schedule(schedule, `${path}/schedules/${String(index)}`, serviceId, String(index))
     })
 
-    this.array(s, 'contacts', path).forEach((contact, index) => {
+    this.array(s, 'contacts').forEach((contact, index) => {
       const at = `${path}/contacts/${String(index)}`
       const contactId = this.id(contact, at, 'contact', serviceId, String(index))
       if (typeof contact.phone === 'string' && contact.phones === undefined) {
@@ -277,21 +280,21 @@ class Repairer {
         this.log.warn(`${at}/phone`, 'read as phones/0/number')
         delete contact.phone
       }
-      this.array(contact, 'phones', at).forEach((phone, pIndex) => {
+      this.array(contact, 'phones').forEach((phone, pIndex) => {
         this.id(phone, `${at}/phones/${String(pIndex)}`, 'phone', contactId, String(pIndex))
         this.number(phone, 'extension', `${at}/phones/${String(pIndex)}`)
       })
     })
-    this.array(s, 'phones', path).forEach((phone, index) => {
+    this.array(s, 'phones').forEach((phone, index) => {
       this.id(phone, `${path}/phones/${String(index)}`, 'phone', serviceId, String(index))
     })
-    this.array(s, 'service_areas', path).forEach((area, index) => {
+    this.array(s, 'service_areas').forEach((area, index) => {
       this.id(area, `${path}/service_areas/${String(index)}`, 'service_area', serviceId, String(index))
     })
-    this.array(s, 'languages', path).forEach((language, index) => {
+    this.array(s, 'languages').forEach((language, index) => {
       this.id(language, `${path}/languages/${String(index)}`, 'language', serviceId, String(index))
     })
-    this.array(s, 'cost_options', path).forEach((cost, index) => {
+    this.array(s, 'cost_options').forEach((cost, index) => {
       const at = `${path}/cost_options/${String(index)}`
       this.id(cost, at, 'cost_option', serviceId, String(index))
       this.number(cost, 'amount', at)
@@ -300,7 +303,7 @@ class Repairer {
         delete cost.amount
       }
     })
-    this.array(s, 'funding', path).forEach((f, index) => {
+    this.array(s, 'funding').forEach((f, index) => {
       this.id(f, `${path}/funding/${String(index)}`, 'funding', serviceId, String(index))
     })
 
@@ -308,12 +311,12 @@ class Repairer {
     const legacyTerms: { term: Obj; at: string }[] = []
     for (const field of ['service_taxonomys', 'taxonomies']) {
       if (!Array.isArray(s[field])) continue
-      this.array(s, field, path).forEach((item, index) => {
+      this.array(s, field).forEach((item, index) => {
         const term = isObject(item.taxonomy) ? item.taxonomy : item
         legacyTerms.push({ term, at: `${path}/${field}/${String(index)}` })
       })
       this.log.warn(`${path}/${field}`, 'read as attributes')
-      delete s[field]
+      Reflect.deleteProperty(s, field)
     }
     if (legacyTerms.length > 0) {
       const attributes = Array.isArray(s.attributes) ? (s.attributes as unknown[]) : []
@@ -325,25 +328,26 @@ class Repairer {
       }
       s.attributes = attributes
     }
-    this.array(s, 'attributes', path).forEach((attribute, index) => {
+    this.array(s, 'attributes').forEach((attribute, index) => {
       const at = `${path}/attributes/${String(index)}`
       this.id(attribute, at, 'attribute', serviceId, String(index))
       if (isObject(attribute.taxonomy_term)) {
         const term = attribute.taxonomy_term
         const termAt = `${at}/taxonomy_term`
         const termId = this.id(term, termAt, 'taxonomy_term', '', String(index))
-        if (attribute.taxonomy_term_id !== undefined && !isUuid(String(attribute.taxonomy_term_id))) {
+        if (attribute.taxonomy_term_id !== undefined && !isUuid(idText(attribute.taxonomy_term_id))) {
           attribute.taxonomy_term_id = termId
         }
         if (term.description === undefined && typeof term.name === 'string') {
           term.description = term.name
           this.log.warn(`${termAt}/description`, 'missing: the term’s name is used')
         }
-        if (term.parent_id !== undefined && !isUuid(String(term.parent_id))) {
-          term.parent_id = stableId('oruk-foreign-id', 'taxonomy_term', '', String(term.parent_id as string))
+        if (term.parent_id !== undefined && !isUuid(idText(term.parent_id))) {
+          term.parent_id = stableId('oruk-foreign-id', 'taxonomy_term', '', idText(term.parent_id))
           this.log.warn(`${termAt}/parent_id`, 'not a UUID: read as a stable id')
         }
-        for (const extra of ['slug', 'level', 'children', 'label', 'created_at', 'updated_at']) delete term[extra]
+        for (const extra of ['slug', 'level', 'children', 'label', 'created_at', 'updated_at'])
+          Reflect.deleteProperty(term, extra)
       }
     })
   }
@@ -352,7 +356,7 @@ class Repairer {
     this.id(o, path, 'organization', '', '')
     if (typeof o.name !== 'string' || o.name.trim() === '') {
       // The standard needs a name; without one the record still says which organisation it is.
-      for (const key of Object.keys(o)) if (key !== 'id') delete o[key]
+      for (const key of Object.keys(o)) if (key !== 'id') Reflect.deleteProperty(o, key)
       o.name = ''
       o.description = ''
       this.log.warn(`${path}/name`, 'missing: the organisation is left for review')
@@ -366,7 +370,7 @@ class Repairer {
     this.text(o, 'description', path)
   }
 
-  private location(l: Obj, path: string, salId: string): void {
+  private location(l: Obj, path: string): void {
     this.id(l, path, 'location', '', '')
     this.text(l, 'description', path)
     // Outpost: a GeoJSON point; flat address fields.
@@ -393,7 +397,7 @@ class Repairer {
         },
       ]
       this.log.warn(`${path}/address_1`, 'the address fields of the location read as addresses/0')
-      for (const f of ['address_1', 'city', 'state_province', 'postal_code', 'country']) delete l[f]
+      for (const f of ['address_1', 'city', 'state_province', 'postal_code', 'country']) Reflect.deleteProperty(l, f)
     }
     for (const [field, type] of [
       ['physical_addresses', 'physical'],
@@ -401,20 +405,20 @@ class Repairer {
     ] as const) {
       if (!Array.isArray(l[field])) continue
       const addresses = Array.isArray(l.addresses) ? (l.addresses as unknown[]) : []
-      for (const a of this.array(l, field, path)) addresses.push({ ...a, address_type: a.address_type ?? type })
+      for (const a of this.array(l, field)) addresses.push({ ...a, address_type: a.address_type ?? type })
       l.addresses = addresses
       this.log.warn(`${path}/${field}`, `read as addresses of type ${type}`)
-      delete l[field]
+      Reflect.deleteProperty(l, field)
     }
     this.rename(l, 'accessibility_for_disabilities', 'accessibility', path)
     this.rename(l, 'accessibilities', 'accessibility', path)
-    this.array(l, 'accessibility', path).forEach((a, index) => {
+    this.array(l, 'accessibility').forEach((a, index) => {
       const at = `${path}/accessibility/${String(index)}`
       this.id(a, at, 'accessibility', String(l.id), String(index))
       if (a.description === undefined && typeof a.name === 'string') a.description = a.name
       delete a.name
     })
-    this.array(l, 'addresses', path).forEach((a, index) => {
+    this.array(l, 'addresses').forEach((a, index) => {
       const at = `${path}/addresses/${String(index)}`
       this.id(a, at, 'address', String(l.id), String(index))
       for (const f of ['city', 'state_province', 'postal_code', 'country']) {
@@ -429,12 +433,10 @@ class Repairer {
       }
     })
     if (l.location_type === undefined) {
-      const physical =
-        this.array(l, 'addresses', path).some((a) => a.address_type === 'physical') || l.latitude !== undefined
+      const physical = this.array(l, 'addresses').some((a) => a.address_type === 'physical') || l.latitude !== undefined
       l.location_type = physical ? 'physical' : 'virtual'
       this.log.warn(`${path}/location_type`, `missing: read as ${String(l.location_type)}`)
     }
-    void salId
   }
 
   private schedule(s: Obj, path: string, serviceId: string, position: string): void {
@@ -463,7 +465,7 @@ class Repairer {
     }
     if (typeof s.freq === 'string' && s.freq !== s.freq.toUpperCase()) s.freq = s.freq.toUpperCase()
     this.number(s, 'interval', path)
-    if (s.service_at_location_id !== undefined && !isUuid(String(s.service_at_location_id))) {
+    if (s.service_at_location_id !== undefined && !isUuid(idText(s.service_at_location_id))) {
       delete s.service_at_location_id
       this.log.warn(`${path}/service_at_location_id`, 'not a UUID: left out')
     }

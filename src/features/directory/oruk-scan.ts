@@ -38,12 +38,12 @@ export function countListRecords(text: string, cap: number): RecordCount {
   let lastTopKey = ''
   let countingKey = ''
   let expectKey = false
-  let topLevel = false // the record being counted is an element of a top-level array
-  const counts = (): boolean => {
-    if (!armed) return false
+  /** 0: not a record; 1: an element of a top-level array; 2: of an array under the top-level object. */
+  const counts = (): 0 | 1 | 2 => {
+    if (!armed) return 0
     armed = false
-    topLevel = stack.length === 1 && stack[0] === true
-    return topLevel || (stack.length === 2 && stack[0] === false && stack[1] === true)
+    if (stack.length === 1 && stack[0] === true) return 1
+    return stack.length === 2 && stack[0] === false && stack[1] === true ? 2 : 0
   }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
@@ -60,13 +60,13 @@ export function countListRecords(text: string, cap: number): RecordCount {
       continue
     }
     if (isSpace(c)) continue
-    let starts = false
+    let starts: 0 | 1 | 2 = 0
     switch (c) {
       case QUOTE:
         inString = true
         starts = counts()
         // A string directly in the top-level object, where a key is expected, is a key.
-        if (expectKey && stack.length === 1 && stack[0] === false) keyStart = i + 1
+        if (starts === 0 && expectKey && stack.length === 1 && stack[0] === false) keyStart = i + 1
         break
       case OPEN_BRACE:
       case OPEN_BRACKET:
@@ -91,10 +91,10 @@ export function countListRecords(text: string, cap: number): RecordCount {
       default:
         starts = counts()
     }
-    if (starts) {
+    if (starts !== 0) {
       count += 1
       if (count > cap) {
-        const at = topLevel ? `/${String(cap)}` : `/${countingKey}/${String(cap)}`
+        const at = starts === 1 ? `/${String(cap)}` : `/${countingKey}/${String(cap)}`
         return { count, exceeded: true, path: at }
       }
     }

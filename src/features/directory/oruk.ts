@@ -1107,10 +1107,10 @@ class DirectoryBuilder {
         if (!this.seenTerms.has(key)) {
           this.seenTerms.set(key, {
             key,
-            termId: String(term.id),
-            name: (term.name ?? String(term.id)).slice(0, 500),
-            ...(term.taxonomy === undefined ? {} : { taxonomy: String(term.taxonomy).slice(0, 500) }),
-            ...(term.term_uri === undefined ? {} : { uri: String(term.term_uri).slice(0, 2000) }),
+            termId: term.id,
+            name: (term.name ?? term.id).slice(0, 500),
+            ...(term.taxonomy === undefined ? {} : { taxonomy: term.taxonomy.slice(0, 500) }),
+            ...(term.term_uri === undefined ? {} : { uri: term.term_uri.slice(0, 2000) }),
           })
         }
         const mapping = this.options.mappings?.get(key)

@@ -803,12 +803,12 @@ export async function saveService(
           },
         ])
       }
-      const { review: _ignored, foreignTerms: _terms, origin: _origin, ...edited } = checked.service
-      void _ignored
-      void _terms
-      void _origin
+      const edited: Partial<Service> = { ...checked.service }
+      delete edited.review
+      delete edited.foreignTerms
+      delete edited.origin
       const service: Service = {
-        ...edited,
+        ...(edited as Service),
         ...kept,
         ...(review === undefined ? {} : { review }),
         version,

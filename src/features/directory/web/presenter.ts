@@ -406,7 +406,12 @@ function typeText(s: Service): string {
 function foreignTermText(attribute: Record<string, unknown>): string {
   const term = attribute.taxonomy_term
   const t = typeof term === 'object' && term !== null ? (term as Record<string, unknown>) : {}
-  const name = typeof t.name === 'string' ? t.name : String(attribute.taxonomy_term_id ?? '')
+  const name =
+    typeof t.name === 'string'
+      ? t.name
+      : typeof attribute.taxonomy_term_id === 'string'
+        ? attribute.taxonomy_term_id
+        : ''
   const taxonomy = typeof t.taxonomy === 'string' ? t.taxonomy : undefined
   return taxonomy === undefined ? name : `${name} (${taxonomy})`
 }
