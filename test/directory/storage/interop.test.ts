@@ -282,3 +282,32 @@ describe('ids across councils', () => {
     expect(national.filter((x) => x.startsWith(SERVICE_ID))).toHaveLength(1)
   })
 })
+
+describe('isolation between councils', () => {
+  it('another council’s commissioner sees neither the review list nor the term meanings, and cannot change them', async () => {
+    const other = await ctx.signedIn(await ctx.user({ council: 'E06000002', roles: ['commissioner'], totp: true }))
+    // Something of their own to review, so the page is not empty by chance.
+    const ownScope = await ensureCouncil(ctx.app.db, 'E06000002')
+    await importOrukText(
+      ctx.app.db,
+      ownScope,
+      actor,
+      JSON.stringify(foreignRecord({ id: 'e29eafb0-63c5-46d7-9c8d-9eafb0c1d2e3', name: 'Example: Their own line' })),
+    )
+    const review = await other.get('/directory/review')
+    expect(review.statusCode).toBe(200)
+    expect(review.body).toContain('Example: Their own line')
+    expect(review.body).not.toContain('Example: Women’s wellbeing line')
+    // Barnet's meaning of the term is Barnet's: this council has the term unmapped.
+    const edit = await other.get(`/directory/term-mappings/edit?term=${encodeURIComponent(FOREIGN_TERM.term_uri)}`)
+    expect(edit.statusCode).toBe(200)
+    expect(edit.body).not.toMatch(/value="womens-centre" checked/)
+    expect((await other.get('/directory/term-mappings/edit?term=id%3Aunknown')).statusCode).toBe(404)
+    await other.post('/directory/term-mappings', { key: FOREIGN_TERM.term_uri, serviceType: 'refuge' })
+    const after = await commissioner.get(
+      `/directory/term-mappings/edit?term=${encodeURIComponent(FOREIGN_TERM.term_uri)}`,
+    )
+    expect(after.body).not.toMatch(/value="refuge" checked/)
+    expect(after.body).toMatch(/value="womens-centre" checked/)
+  })
+})
