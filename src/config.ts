@@ -149,6 +149,22 @@ export const settingsDocs: SettingDoc[] = [
     secret: true,
   },
   { name: 'MAIL_FROM', description: 'sender address for invitation emails', default: 'wtc@localhost' },
+  { name: 'IMPORT_MAX_ROWS', description: 'data rows one imported file may hold', default: '1000000' },
+  {
+    name: 'IMPORT_MAX_INDICATORS',
+    description: 'different indicators one Fingertips or local indicator file may hold',
+    default: '5000',
+  },
+  {
+    name: 'COUNCIL_MAX_INDICATOR_ROWS',
+    description: 'Fingertips and local indicator rows one council may hold in all',
+    default: '2000000',
+  },
+  {
+    name: 'COUNCIL_MAX_INDICATORS',
+    description: 'different Fingertips and local indicators one council may hold in all',
+    default: '10000',
+  },
   { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
   { name: 'GIT_REF', description: 'version control reference shown at /info (read from .git when unset)', default: '' },
 ]
@@ -192,6 +208,10 @@ const schema = z
     OIDC_ALLOW_HTTP: bool.default(false),
     SMTP_URL: z.string().optional(),
     MAIL_FROM: z.string().default('wtc@localhost'),
+    IMPORT_MAX_ROWS: positiveInt.default(1_000_000),
+    IMPORT_MAX_INDICATORS: positiveInt.default(5_000),
+    COUNCIL_MAX_INDICATOR_ROWS: positiveInt.default(2_000_000),
+    COUNCIL_MAX_INDICATORS: positiveInt.default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     GIT_REF: z.string().optional(),
   })
@@ -256,6 +276,13 @@ export interface Config {
   oidc: OidcConfig | undefined
   smtpUrl: string | undefined
   mailFrom: string
+  /** Rows and indicators one import and one council may hold (issue 10; needs/importers/limits.ts). */
+  importLimits: {
+    rowsPerImport: number
+    indicatorsPerImport: number
+    indicatorRowsPerCouncil: number
+    indicatorsPerCouncil: number
+  }
   logLevel: string
   gitRef: string | undefined
 }
@@ -326,6 +353,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    importLimits: {
+      rowsPerImport: e.IMPORT_MAX_ROWS,
+      indicatorsPerImport: e.IMPORT_MAX_INDICATORS,
+      indicatorRowsPerCouncil: e.COUNCIL_MAX_INDICATOR_ROWS,
+      indicatorsPerCouncil: e.COUNCIL_MAX_INDICATORS,
+    },
     logLevel: e.LOG_LEVEL,
     gitRef: e.GIT_REF,
   }

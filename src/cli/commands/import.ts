@@ -77,7 +77,7 @@ export function registerImportCommands(program: Command, ctx: CliContext): void 
           summary = await importFile(
             database.db,
             scope,
-            { kind, filePath, fileName: path.basename(filePath), userId: null },
+            { kind, filePath, fileName: path.basename(filePath), userId: null, limits: ctx.settings().importLimits },
             (percent) => {
               progress.update(percent, 100)
             },

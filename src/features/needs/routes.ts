@@ -7,7 +7,7 @@ import { registerReportRoutes } from './report/routes.js'
 import { registerUploadRoutes } from './uploads/routes.js'
 
 export function registerNeedsRoutes(app: FastifyInstance): void {
-  registerNeedsJobs(app.jobs)
+  registerNeedsJobs(app.jobs, app.config.importLimits)
   registerUploadRoutes(app)
   registerInsightRoutes(app)
   registerAssessmentRoutes(app)

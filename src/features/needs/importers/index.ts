@@ -36,6 +36,14 @@ import {
   type Refusal,
   Refusals,
 } from './types.js'
+import {
+  CouncilLimitError,
+  councilLimitProblem,
+  DEFAULT_IMPORT_LIMITS,
+  holdsIndicators,
+  ImportLimitCheck,
+  type ImportLimits,
+} from './limits.js'
 import { createViewItImporter } from './viewit.js'
 import {
   isUniqueViolation,
@@ -57,6 +65,8 @@ export interface ImportRequest {
   jobId?: string | null
   /** Who the audit trail names when there is no user (default 'wtc cli'). */
   actorLabel?: string
+  /** Rows and indicators one import and one council may hold (config.importLimits; limits.ts). */
+  limits?: ImportLimits
 }
 
 export const importKindInfo: Record<ImportKind, { label: string; description: string; template?: string }> = {
@@ -229,6 +239,8 @@ export async function importFile(
 
     let headerSeen = false
     const shape = new RowShape()
+    const limits = request.limits ?? DEFAULT_IMPORT_LIMITS
+    const limitCheck = new ImportLimitCheck(limits, spec.name)
     try {
       reading: for await (const chunk of reader.records) {
         for (const record of chunk) {
@@ -243,6 +255,11 @@ export async function importFile(
           }
           if (record.cells.every((c) => c.trim() === '')) continue
           summary.rowsRead++
+          const tooManyRows = limitCheck.rows(summary.rowsRead)
+          if (tooManyRows) {
+            refusals.file(record.line, '', '', tooManyRows)
+            break reading
+          }
           const cells = shape.check(record.cells, record.line, (column, value, reason) => {
             refusals.add(record.line, column, value, reason)
           })
@@ -252,6 +269,11 @@ export async function importFile(
           })
           if (values === 'skip' || values === null) continue
           for (const one of Array.isArray(values) ? values : [values]) {
+            const tooMany = limitCheck.indicator(one)
+            if (tooMany) {
+              refusals.file(record.line, tooMany.column, tooMany.value, tooMany.reason)
+              break reading
+            }
             if (repeated(one)) {
               refusals.add(record.line, '', '', repeatReason)
               break
@@ -319,6 +341,10 @@ export async function importFile(
         const merged = await merge(id)
         summary.rowsStored = merged.rowsStored
         summary.replacedRows = merged.replacedRows
+        if (holdsIndicators(spec.name)) {
+          const overLimit = await councilLimitProblem(tx, scope.tenantId, limits)
+          if (overLimit) throw new CouncilLimitError(overLimit)
+        }
         await tx
           .update(dataImports)
           .set({
@@ -348,6 +374,10 @@ export async function importFile(
     } catch (err) {
       summary.rowsStored = 0
       summary.replacedRows = 0
+      if (err instanceof CouncilLimitError) {
+        refusals.file(0, '', '', err.message)
+        throw refused()
+      }
       if (!isUniqueViolation(err)) throw err
       // Keys are checked before the merge, so only an import of the same data committed while this
       // one ran can get here; the transaction rolled back, so nothing of this file was stored.

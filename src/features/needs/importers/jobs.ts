@@ -14,10 +14,11 @@ import { dataImports } from '../../../db/schema/index.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
 import { JobFailure, type JobRow, type JobRunner } from '../../../platform/jobs.js'
 import { importFile, ImportRefusedError, isImportKind } from './index.js'
+import type { ImportLimits } from './limits.js'
 
 export const NEEDS_IMPORT_JOB = 'needs-import'
 
-export function registerNeedsJobs(jobs: JobRunner): void {
+export function registerNeedsJobs(jobs: JobRunner, limits?: ImportLimits): void {
   jobs.define(NEEDS_IMPORT_JOB, {
     title: 'Importing a data file',
     // As the imports page that starts it (uploads/routes.ts).
@@ -28,7 +29,12 @@ export function registerNeedsJobs(jobs: JobRunner): void {
         throw new Error('The import was started without a file or a kind of data.')
       }
       try {
-        const summary = await importFile(db, scope, { kind, filePath, fileName, userId, jobId }, progress)
+        const summary = await importFile(
+          db,
+          scope,
+          { kind, filePath, fileName, userId, jobId, ...(limits ? { limits } : {}) },
+          progress,
+        )
         return { importId: summary.importId, summary: { ...summary } }
       } catch (err) {
         if (err instanceof ImportRefusedError) {
