@@ -257,7 +257,7 @@ export class AnalysisPage extends BasePage {
 // ---- Open Referral UK import ----
 
 export class DirectoryImportPage extends BasePage {
-  readonly heading = 'Import an Open Referral UK file'
+  readonly heading = 'Import an Open Referral UK feed'
 
   async open(): Promise<this> {
     await this.page.goto('/directory/import')
@@ -268,7 +268,7 @@ export class DirectoryImportPage extends BasePage {
     return this.page.getByLabel('Open Referral UK JSON file')
   }
 
-  /** Chooses a file (made in the test, never on disk) and presses "Import file". */
+  /** Chooses a file (made in the test, never on disk) and presses "Import". */
   async upload(file: { name: string; json: string } | null): Promise<void> {
     if (file) {
       await this.fileInput.setInputFiles({
@@ -277,14 +277,6 @@ export class DirectoryImportPage extends BasePage {
         buffer: Buffer.from(file.json, 'utf8'),
       })
     }
-    await this.clickAndWaitForNextPage(this.page.getByRole('button', { name: 'Import file' }))
-  }
-}
-
-export class DirectoryImportDonePage extends BasePage {
-  readonly heading = 'File imported'
-
-  async value(key: string): Promise<string> {
-    return summaryValue(this.page, key)
+    await this.clickAndWaitForNextPage(this.page.getByRole('button', { name: 'Import', exact: true }))
   }
 }
