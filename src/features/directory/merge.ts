@@ -16,6 +16,8 @@ export interface MergeSummary {
   created: string[]
   updated: string[]
   unchanged: string[]
+  /** Names of services a commissioner completed that the file would have put back to review (kept as they are). */
+  keptCompleted?: string[]
 }
 
 export type MergeResult =
@@ -55,6 +57,10 @@ export function mergeDirectory(existing: Directory, incoming: Directory): MergeR
       replaced.add(s.id)
     } else if (publishedView(existing, before) === publishedView(incoming, s)) {
       summary.unchanged.push(s.id)
+    } else if (s.review !== undefined && before.review === undefined) {
+      // Completed here since an earlier import: the file still lacks what was added (ADR 0015).
+      summary.unchanged.push(s.id)
+      ;(summary.keptCompleted ??= []).push(before.name)
     } else {
       services.set(s.id, { ...s, internalNotes: before.internalNotes, version: before.version + 1 })
       summary.updated.push(s.id)

@@ -1285,6 +1285,12 @@ export async function importDirectory(
 
       if (options.seenTerms) await recordSeenTerms(tx, scope, options.seenTerms)
       const warnings: string[] = [...own.notes]
+      const kept = summary.keptCompleted ?? []
+      if (kept.length > 0) {
+        warnings.push(
+          `${String(kept.length)} ${kept.length === 1 ? 'service was' : 'services were'} completed here since an earlier import and the file still lacks what was added, so ${kept.length === 1 ? 'it was' : 'they were'} left as ${kept.length === 1 ? 'it is' : 'they are'}: ${kept.slice(0, 5).join(', ')}${kept.length > 5 ? ' and others' : ''}.`,
+        )
+      }
       const incomingIds = new Set(data.services.map((s) => s.id))
       const untouched = existing.services.filter((s) => !incomingIds.has(s.id)).length
       if (untouched > 0) {

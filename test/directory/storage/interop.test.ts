@@ -226,6 +226,15 @@ describe('a conformant foreign record', () => {
     const exported = await exportOruk(ctx.app.db, scope, { includeDrafts: false })
     expect(exported.find((s) => s.id === SERVICE_ID)?.attributes).toContainEqual(foreignRecord().attributes[0])
   })
+
+  it('stays completed and published when the same feed is imported again', async () => {
+    const outcome = await importOrukText(ctx.app.db, scope, actor, JSON.stringify(foreignRecord()))
+    expect(outcome.ok && outcome.unchanged).toBe(1)
+    expect(outcome.ok && outcome.warnings.join(' ')).toContain(
+      '1 service was completed here since an earlier import and the file still lacks what was added',
+    )
+    expect((await api(`/api/oruk/services/${SERVICE_ID}`)).status).toBe(200)
+  })
 })
 
 describe('ids across councils', () => {
