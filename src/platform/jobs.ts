@@ -222,9 +222,14 @@ export class JobRunner {
     const row = inserted[0]
     if (!row) throw new Error('Could not create the job')
     if (onProgress) this.listeners.set(row.id, onProgress)
+    // The command line runs no worker: keep this job's heartbeat fresh while it runs, so that a
+    // server process does not take it for stopped during a long step without progress.
+    const beating = setInterval(() => void this.beat().catch(() => undefined), this.heartbeatMs())
+    beating.unref()
     try {
       await this.launch(row, scope)
     } finally {
+      clearInterval(beating)
       this.listeners.delete(row.id)
     }
     const done = await this.get(scope, row.id)
@@ -349,8 +354,7 @@ export class JobRunner {
    */
   startWorker(): void {
     if (this.timer) return
-    const every = Math.max(1000, Math.floor((this.staleSeconds * 1000) / 4))
-    this.timer = setInterval(() => void this.tick(), every)
+    this.timer = setInterval(() => void this.tick(), this.heartbeatMs())
     this.timer.unref()
   }
 
@@ -359,18 +363,26 @@ export class JobRunner {
     this.timer = undefined
   }
 
+  private heartbeatMs(): number {
+    return Math.max(1000, Math.floor((this.staleSeconds * 1000) / 4))
+  }
+
+  /** Writes the heartbeat of every job this process is running. */
+  private async beat(): Promise<void> {
+    const mine = [...this.active.keys()]
+    if (mine.length === 0) return
+    await this.db
+      .update(jobs)
+      .set({ heartbeatAt: sql`now()` })
+      .where(and(inArray(jobs.id, mine), eq(jobs.owner, this.owner), eq(jobs.status, 'running')))
+  }
+
   private async tick(): Promise<void> {
     // On the embedded database a statement waits for any open transaction: never queue up ticks.
     if (this.ticking) return
     this.ticking = true
     try {
-      const mine = [...this.active.keys()]
-      if (mine.length > 0) {
-        await this.db
-          .update(jobs)
-          .set({ heartbeatAt: sql`now()` })
-          .where(and(inArray(jobs.id, mine), eq(jobs.owner, this.owner), eq(jobs.status, 'running')))
-      }
+      await this.beat()
       await this.failInterrupted(false)
       await this.fill()
     } catch (err) {

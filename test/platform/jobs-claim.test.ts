@@ -187,4 +187,21 @@ describe('settling a job whose process stopped', () => {
     expect(after?.status).toBe('succeeded')
     expect(after?.result).toEqual({ summary: 'done at last' })
   })
+  it('a job run from the command line keeps its heartbeat while it runs, so no server takes it for stopped', async () => {
+    const cli = new JobRunner(database.db, log, { owner: 'cli', staleSeconds: 2 })
+    const server = new JobRunner(database.db, log, { owner: 'server', staleSeconds: 2 })
+    cli.define('quiet-step', {
+      title: 'A long step without progress',
+      run: async ({ jobId }) => {
+        await new Promise((resolve) => setTimeout(resolve, 3000)) // longer than staleSeconds
+        await server.failInterrupted(false)
+        const [row] = await database.db.select().from(jobs).where(eq(jobs.id, jobId))
+        return { statusDuringRun: row?.status ?? 'missing' }
+      },
+    })
+    const done = await cli.runNow(barnet, 'quiet-step', {}, null)
+    expect(done.result).toEqual({ statusDuringRun: 'running' })
+    expect(done.status).toBe('succeeded')
+    expect(done.owner).toBe('cli')
+  })
 })
