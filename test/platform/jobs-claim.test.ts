@@ -9,10 +9,13 @@ import { eq, inArray } from 'drizzle-orm'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dataImports, jobs } from '../../src/db/schema/index.js'
+import { ORUK_IMPORT_JOB, registerDirectoryJobs } from '../../src/features/directory/api/exchange.js'
+import { importDirectory } from '../../src/features/directory/repository.js'
 import { NEEDS_IMPORT_JOB, registerNeedsJobs } from '../../src/features/needs/importers/jobs.js'
 import { INTERRUPTED_MESSAGE, JobRunner, RECOVERED_MESSAGE } from '../../src/platform/jobs.js'
 import { ensureCouncil } from '../../src/platform/reference.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
+import { specDirectory, specs } from '../public/find-support/fixtures.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
 
 const log = pino({ level: 'silent' })
@@ -146,6 +149,53 @@ describe('settling a job whose process stopped', () => {
         replacedRows: 3,
       },
     })
+  })
+
+  it('a directory import saved just before the crash is succeeded, with what it saved', async () => {
+    const r = new JobRunner(database.db, log, { owner: 'survivor', staleSeconds: 30 })
+    registerDirectoryJobs(r, [])
+    const [row] = await database.db
+      .insert(jobs)
+      .values({
+        tenantId: barnet.tenantId,
+        kind: ORUK_IMPORT_JOB,
+        title: 'Importing an Open Referral UK feed',
+        status: 'running',
+        params: { kind: 'file', filePath: '/nowhere.json', fileName: 'feed.json' },
+        owner: 'killed:2',
+        heartbeatAt: tenMinutesAgo(),
+      })
+      .returning({ id: jobs.id })
+    const jobId = row!.id
+    // The import's transaction committed (services and audit entry), then the process died.
+    const directory = specDirectory({ ...specs[0]!, key: 'crash', name: 'Saved before the crash', example: false })
+    await importDirectory(database.db, barnet, { userId: null, label: 'import', role: 'system' }, directory, { jobId })
+    await r.failInterrupted(false)
+    const [after] = await database.db.select().from(jobs).where(eq(jobs.id, jobId))
+    expect(after?.status).toBe('succeeded')
+    expect(after?.message).toBe(RECOVERED_MESSAGE)
+    expect(after?.result).toEqual({
+      summary: '1 added, 0 updated, 0 unchanged.',
+      services: 1,
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+    })
+    // An import job that saved nothing is failed.
+    const [other] = await database.db
+      .insert(jobs)
+      .values({
+        tenantId: barnet.tenantId,
+        kind: ORUK_IMPORT_JOB,
+        title: 'x',
+        status: 'running',
+        params: {},
+        owner: 'killed:3',
+        heartbeatAt: tenMinutesAgo(),
+      })
+      .returning({ id: jobs.id })
+    await r.failInterrupted(false)
+    expect((await database.db.select().from(jobs).where(eq(jobs.id, other!.id)))[0]?.status).toBe('failed')
   })
 
   it('an import that committed nothing is failed with the reason', async () => {

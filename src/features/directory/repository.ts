@@ -952,6 +952,8 @@ export interface ImportOptions {
   seenTerms?: SeenTerm[]
   /** Called when another import or edit of this council's directory is being saved, before waiting for it. */
   onWait?: () => void
+  /** The job running the import: named in its audit entry, which is how a job settled after a crash finds what it saved. */
+  jobId?: string
 }
 
 type EntityKind = 'organisations' | 'services' | 'locations' | 'serviceAtLocations' | 'schedules'
@@ -1317,6 +1319,7 @@ export async function importDirectory(
           unchanged: result.unchanged,
           organisations: data.organisations.length,
           locations: data.locations.length,
+          ...(options.jobId ? { jobId: options.jobId } : {}),
         },
       })
       await bumpDataVersion(tx, scope.tenantId, 'directory')

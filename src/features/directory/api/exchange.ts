@@ -4,8 +4,9 @@
  * with any problem changes nothing, and every problem is named by its JSON path.
  */
 import { readFile, rm, stat } from 'node:fs/promises'
-import type { Db, DbOrTx } from '../../../platform/db/index.js'
-import { JobFailure, type JobRunner } from '../../../platform/jobs.js'
+import { sql } from 'drizzle-orm'
+import { type Db, type DbOrTx, queryRows } from '../../../platform/db/index.js'
+import { JobFailure, type JobRow, type JobRunner } from '../../../platform/jobs.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { DirectoryIndex } from '../model.js'
 import {
@@ -56,6 +57,8 @@ export interface OrukImportOptions {
   maxRecords?: number
   /** Called when another change to the council's directory is being saved, before waiting for it. */
   onWait?: () => void
+  /** The job running the import (kept in its audit entry). */
+  jobId?: string
 }
 
 export const DIRECTORY_WAITING_MESSAGE =
@@ -80,6 +83,7 @@ export async function importOrukText(
     const result = await importDirectory(db, scope, actor, parsed.directory, {
       seenTerms: parsed.seenTerms,
       ...(options.onWait ? { onWait: options.onWait } : {}),
+      ...(options.jobId ? { jobId: options.jobId } : {}),
     })
     return {
       ok: true,
@@ -115,6 +119,7 @@ export async function importOrukSource(
     maxRecords?: number
     progress?: (percent: number, message: string) => Promise<void> | void
     resolve?: Resolver
+    jobId?: string
   },
 ): Promise<OrukImportOutcome | OrukImportRefusal> {
   const progress = options.progress ?? (() => undefined)
@@ -169,6 +174,7 @@ export async function importOrukSource(
   const outcome = await importOrukText(db, scope, actor, text, {
     source: name,
     onWait: () => void Promise.resolve(progress(70, DIRECTORY_WAITING_MESSAGE)).catch(() => undefined),
+    ...(options.jobId ? { jobId: options.jobId } : {}),
     ...(options.maxRecords === undefined ? {} : { maxRecords: options.maxRecords }),
   })
   await progress(95, outcome.ok ? 'Saved' : 'Refused')
@@ -191,12 +197,37 @@ export function outcomeSentence(outcome: OrukImportOutcome): string {
     .join(' ')
 }
 
+/**
+ * For an import job whose process stopped: what it saved, from the audit entry written in the same
+ * transaction as the services (issue 10, point 5), or null when it saved nothing.
+ */
+export async function savedDirectoryImport(db: DbOrTx, job: JobRow): Promise<Record<string, unknown> | null> {
+  const rows = await queryRows<{ created: number; updated: number; unchanged: number }>(
+    db,
+    sql`select (details->>'created')::int as created, (details->>'updated')::int as updated,
+          (details->>'unchanged')::int as unchanged
+        from audit_events
+        where action = 'directory.import' and tenant_id = ${job.tenantId} and details->>'jobId' = ${job.id}
+        limit 1`,
+  )
+  const saved = rows[0]
+  if (!saved) return null
+  return {
+    summary: `${String(saved.created)} added, ${String(saved.updated)} updated, ${String(saved.unchanged)} unchanged.`,
+    services: saved.created + saved.updated + saved.unchanged,
+    created: saved.created,
+    updated: saved.updated,
+    unchanged: saved.unchanged,
+  }
+}
+
 export function registerDirectoryJobs(jobs: JobRunner, allowHosts: readonly string[]): void {
   jobs.define(ORUK_IMPORT_JOB, {
     title: 'Importing an Open Referral UK feed',
     // As the import page that starts it (web/import-routes.ts).
     roles: ['commissioner', 'analyst'],
-    async run({ db, scope, params, progress }) {
+    recover: savedDirectoryImport,
+    async run({ db, scope, params, progress, jobId }) {
       const actor: DirectoryActor = {
         userId: typeof params.userId === 'string' ? params.userId : null,
         label: typeof params.actorLabel === 'string' ? params.actorLabel : 'import',
@@ -210,7 +241,7 @@ export function registerDirectoryJobs(jobs: JobRunner, allowHosts: readonly stri
             : undefined
       if (!source) throw new Error('The import was started without a file or an address.')
       try {
-        const outcome = await importOrukSource(db, scope, actor, source, { allowHosts, progress })
+        const outcome = await importOrukSource(db, scope, actor, source, { allowHosts, progress, jobId })
         if (!outcome.ok) {
           const count = outcome.problems.length
           throw new JobFailure(
