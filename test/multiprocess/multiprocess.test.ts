@@ -377,16 +377,17 @@ describe('three processes on one PostgreSQL database', () => {
   it('a process killed in the middle of an import leaves its job settled by another from what was committed', async () => {
     const rows = 300_000
     const jobId = await uploadIndicator(analyst, b, 'mp-big', indicatorCsv('mp-big', rows))
-    // Wait until a process has claimed the job and is running it, then kill that process.
+    // Wait until a process has claimed the job and is part way through it, then kill that process.
     const deadline = Date.now() + 120_000
     let running: JobState | undefined
     while (Date.now() < deadline) {
       const [state] = await jobStates(database, [jobId])
-      if (state?.status === 'running' && state.owner) {
+      // Part way through reading and storing the file, not at its very start.
+      if (state?.status === 'running' && state.owner && state.progress >= 10) {
         running = state
         break
       }
-      if (state && state.status !== 'queued') break
+      if (state?.status === 'succeeded' || state?.status === 'failed') break
       await sleep(20)
     }
     expect(running, 'the job was seen running').toBeDefined()
