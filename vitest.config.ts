@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 // Three projects: `unit` (pure logic, routes and repositories on in-memory PGlite; `npm test`),
-// `db` (the database-touching suite again on PostgreSQL, TEST_DATABASE_URL required; `npm run test:pg`),
+// `db` (the database-touching suite again on PostgreSQL, TEST_DATABASE_URL required; `npm run test:pg`;
+// test/multiprocess/ runs only here: three real server processes on one PostgreSQL database),
 // `e2e` (real Chromium through playwright-core against a started server; `npm run test:e2e`).
 export default defineConfig({
   test: {
