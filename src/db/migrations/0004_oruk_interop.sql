@@ -1,6 +1,6 @@
 ALTER TABLE "directory_services" ADD COLUMN "origin_key" uuid;--> statement-breakpoint
 ALTER TABLE "directory_services" ADD COLUMN "needs_review" boolean DEFAULT false NOT NULL;--> statement-breakpoint
-CREATE INDEX "directory_services_origin_idx" ON "directory_services" USING btree ("origin_key");--> statement-breakpoint
+CREATE INDEX "directory_services_origin_idx" ON "directory_services" USING btree ((coalesce("origin_key", "id")));--> statement-breakpoint
 CREATE INDEX "directory_services_id_idx" ON "directory_services" USING btree ("id");--> statement-breakpoint
 CREATE TABLE "directory_term_mappings" (
 	"tenant_id" uuid NOT NULL,

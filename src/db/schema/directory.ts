@@ -65,7 +65,7 @@ export const directoryServices = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('directory_services_status_idx').on(t.status, t.tenantId),
     index('directory_services_org_idx').on(t.tenantId, t.organisationId),
-    index('directory_services_origin_idx').on(t.originKey),
+    index('directory_services_origin_idx').using('btree', sql`(coalesce(${t.originKey}, ${t.id}))`),
     index('directory_services_id_idx').on(t.id),
   ],
 )
