@@ -237,9 +237,10 @@ describe('Fingertips refusals', () => {
     const fresh = await setup()
     try {
       const before = await fresh.digest()
-      // 12,000 distinct rows (more than two batches of 5,000), then row 2's key again at the end.
-      const rows = Array.from({ length: 12000 }, (_, i) => ftRow({ ...base, 'Indicator ID': String(100000 + i) }))
-      rows.push(ftRow({ ...base, 'Indicator ID': '100000' }))
+      // 12,000 distinct rows (several write batches), then row 2's key again at the end. The
+      // rows differ by area, not indicator: one file may hold at most 5,000 indicators.
+      const rows = Array.from({ length: 12000 }, (_, i) => ftRow({ ...base, 'Area Code': `T${String(100000 + i)}` }))
+      rows.push(ftRow({ ...base, 'Area Code': 'T100000' }))
       const file = fresh.file('late-dup.csv', [HEADER, ...rows].map(joinCsvLine).join('\n'))
       const summary = await fresh.refused('fingertips', file)
       expect(summary.rowsRead).toBe(12001)

@@ -5,8 +5,8 @@
  *    (no row object is kept) and sent to a TEMP table of this import, made at run time and
  *    dropped at the end: on PostgreSQL through `COPY ... FROM STDIN` (pg-copy-streams) on one
  *    connection of the pool, streamed while the file is still being read; on PGlite through
- *    `COPY ... FROM '/dev/blob'`, a batch of about a megabyte at a time, with a turn of the event
- *    loop between batches. Staging is outside any transaction: nothing real changes, and on the
+ *    `COPY ... FROM '/dev/blob'`, a batch of a quarter of a megabyte at a time, with a turn of the
+ *    event loop between batches. Staging is outside any transaction: nothing real changes, and on the
  *    embedded database (one connection, where an open transaction makes every other query wait)
  *    other requests run between the batches.
  * 2. Set-based checks. Repeated keys are found while reading by KeyHashes (a 53-bit hash of every
@@ -161,8 +161,12 @@ export interface StagedWriter {
   close(): Promise<void>
 }
 
-/** Bytes of COPY text per PGlite batch: each is one synchronous step of the embedded engine. */
-const PGLITE_BATCH_CHARS = 1 << 20
+/**
+ * Characters of COPY text per PGlite batch. Each batch is one synchronous step of the embedded
+ * engine (WebAssembly on the main thread), so it is small: about 700 Fingertips rows, some tens of
+ * milliseconds, after which other requests get their turn.
+ */
+const PGLITE_BATCH_CHARS = 1 << 18
 /** Bytes of COPY text per write to the PostgreSQL copy stream. */
 const STREAM_CHUNK_CHARS = 1 << 16
 
