@@ -206,7 +206,8 @@ describe('logs', () => {
     // Control: the capture works and saw these requests.
     expect(logged.length).toBeGreaterThan(10)
     expect(text).toContain('/sign-in/second-factor')
-    expect(text).toContain('/invitations/[redacted]')
+    // The invitation routes are logged as their pattern (logUrlAs: 'route'), never with the token.
+    expect(text).toContain('/invitations/:token')
     expect(text).toContain('failed while handling a form')
 
     const secrets: [string, string][] = [
