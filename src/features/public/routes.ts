@@ -113,6 +113,7 @@ function registerFindSupport(app: FastifyInstance): void {
       return reply.view(template, {
         pageTitle: shown.page > 1 ? `Get support (page ${String(shown.page)} of ${String(shown.pageCount)})` : 'Get support',
         form,
+        formHtml: searchFormHtml(app, query),
         results: {
           groups: helpGroups
             .map((g) => ({
@@ -166,4 +167,29 @@ function formContext(query: SearchQuery) {
 function listInWords(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? ''
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`
+}
+
+/**
+ * The search form without an error, rendered once per choice of filters and distance (its macros
+ * were a third of the page's time) and kept; what was typed goes in afterwards, escaped as the
+ * template would. The kept form holds nothing anyone typed.
+ */
+const formCache = new Map<string, string>()
+const TYPED = 'wtc-typed-search-text'
+
+function searchFormHtml(app: FastifyInstance, query: SearchQuery): string {
+  const key = `${query.filters.join(',')}|${String(query.distanceMiles)}`
+  let html = formCache.get(key)
+  if (html === undefined) {
+    html = app.renderFragment(`${V}/_search-form.njk`, { form: { ...formContext(query), q: TYPED } })
+    if (formCache.size >= 256) formCache.clear()
+    formCache.set(key, html)
+  }
+  const typed = (query.q ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+  return html.replace(`value="${TYPED}"`, () => `value="${typed}"`)
 }

@@ -120,4 +120,17 @@ describe('a search from outside the councils the search covers', () => {
     expect(inside.statusCode).toBe(200)
     expect(inside.body).not.toContain('id="outside-area"')
   })
+
+  it('the kept search form shows each search its own text, escaped, and nothing of another search', async () => {
+    const first = await ctx.client().get('/support?q=NW9+5HE&distance=10')
+    expect(first.body).toContain('value="NW9 5HE"')
+    // Same filters and distance, so the same kept form: only this search's text is in it.
+    const second = await ctx.client().get('/support?q=Barnet&distance=10')
+    expect(second.statusCode).toBe(200)
+    expect(second.body).toContain('value="Barnet"')
+    expect(second.body).not.toContain('NW9 5HE')
+    const quoted = await ctx.client().get(`/support?q=${encodeURIComponent('NW4 "4BG"')}&distance=10`)
+    expect(quoted.body).toContain('value="NW4 &quot;4BG&quot;"')
+    expect(quoted.body).not.toContain('wtc-typed-search-text')
+  })
 })
