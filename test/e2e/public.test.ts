@@ -28,13 +28,20 @@ describe('public pages', () => {
     const beforeYouStart = await (await start.getSupport()).verifyOnPage()
     const support = await (await beforeYouStart.continue()).verifyOnPage()
 
-    // ASVS 3.3.1: cookies carry the __Host- prefix and Secure; Chromium keeps them on http://localhost.
+    // A visitor on the public pages gets no cookie at all: none of them has a form that posts (issue 10.8).
+    expect(await cookieNames(context, journey.baseUrl)).toEqual([])
+
+    // ASVS 3.3.1: a page with a form sets the CSRF cookie with the __Host- prefix and Secure;
+    // Chromium keeps them on http://localhost.
+    await page.goto('/sign-in')
     const cookies = await context.cookies(journey.baseUrl)
     const csrf = cookies.find((c) => c.name === '__Host-wtc-csrf')
     expect(csrf, 'the CSRF cookie was stored by the browser').toBeDefined()
     expect(csrf?.secure).toBe(true)
     expect(csrf?.httpOnly).toBe(true)
     expect(csrf?.path).toBe('/')
+    await page.goto('/support')
+    await support.verifyOnPage()
 
     await expect(support.exitThisPageButton.getAttribute('href')).resolves.toBe('/exit')
     await Promise.all([page.waitForURL(exitUrl), support.exitThisPageButton.click()])
