@@ -7,7 +7,7 @@
  * still there with the same hash, or says the end of the trail was removed. Someone who can
  * change the database but not the file (or the secret key) cannot hide a removal.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { desc, eq } from 'drizzle-orm'
@@ -21,7 +21,18 @@ export interface AuditCheckpoint {
   at: string
 }
 
-export const checkpointFile = (dataDir: string): string => path.join(dataDir, 'audit-checkpoint.json')
+/**
+ * One checkpoint per database: the embedded database is its data folder; a PostgreSQL database is
+ * named by host, port and database (never the password), so several databases used from one data
+ * folder (tests, staging beside production) never check each other's trail.
+ */
+export function checkpointFile(dataDir: string, databaseUrl?: string): string {
+  if (databaseUrl === undefined || databaseUrl === '') return path.join(dataDir, 'audit-checkpoint.json')
+  const url = new URL(databaseUrl)
+  const where = `${url.hostname}:${url.port || '5432'}${url.pathname}`
+  const id = createHash('sha256').update(where).digest('hex').slice(0, 16)
+  return path.join(dataDir, `audit-checkpoint-pg-${id}.json`)
+}
 
 function mac(secret: string, checkpoint: AuditCheckpoint): Buffer {
   const key = Buffer.from(hkdfSync('sha256', secret, 'wtc-audit-checkpoint', 'audit-checkpoint', 32))

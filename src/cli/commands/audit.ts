@@ -19,9 +19,14 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         try {
           const config = ctx.settings()
           const secret = await resolveSecretKey(database.db, config.secretKey)
-          result = await verifyAuditTrail(database.db, checkpointFile(config.dataDir), secret, (checked, total) => {
-            progress.update(checked, total)
-          })
+          result = await verifyAuditTrail(
+            database.db,
+            checkpointFile(config.dataDir, config.databaseUrl),
+            secret,
+            (checked, total) => {
+              progress.update(checked, total)
+            },
+          )
         } finally {
           progress.stop()
         }

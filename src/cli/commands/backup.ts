@@ -42,7 +42,7 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
         const config = ctx.settings()
         await anchorNewestEntry(
           database.db,
-          checkpointFile(config.dataDir),
+          checkpointFile(config.dataDir, config.databaseUrl),
           await resolveSecretKey(database.db, config.secretKey),
         )
         ctx.out(
