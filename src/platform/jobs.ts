@@ -175,6 +175,19 @@ export class JobRunner {
     params: Record<string, unknown>,
     userId: string | null,
   ): Promise<string> {
+    const { id } = await this.insertJob(scope, kind, params, userId, false)
+    await this.fill()
+    return id
+  }
+
+  /** The job's row: queued, or already claimed and running in this process. */
+  private async insertJob(
+    scope: TenantScope,
+    kind: string,
+    params: Record<string, unknown>,
+    userId: string | null,
+    claimed: boolean,
+  ): Promise<JobRow> {
     const definition = this.definitions.get(kind)
     if (!definition) throw new Error(`Unknown job kind ${kind}`)
     const inserted = await this.db
@@ -185,12 +198,20 @@ export class JobRunner {
         title: definition.title,
         params,
         createdBy: userId,
+        ...(claimed
+          ? {
+              status: 'running',
+              owner: this.owner,
+              startedAt: new Date(),
+              heartbeatAt: sql`now()`,
+              message: 'Starting',
+            }
+          : {}),
       })
-      .returning({ id: jobs.id })
-    const id = inserted[0]?.id
-    if (!id) throw new Error('Could not create the job')
-    await this.fill()
-    return id
+      .returning()
+    const row = inserted[0]
+    if (!row) throw new Error('Could not create the job')
+    return row
   }
 
   /** Runs a job to completion in this process (the command line uses this with its progress bar). */
@@ -201,26 +222,8 @@ export class JobRunner {
     userId: string | null,
     onProgress?: (percent: number, message: string) => void,
   ): Promise<JobRow> {
-    const definition = this.definitions.get(kind)
-    if (!definition) throw new Error(`Unknown job kind ${kind}`)
     // Created already claimed by this process, so no other process can take it.
-    const inserted = await this.db
-      .insert(jobs)
-      .values({
-        tenantId: scope.tenantId,
-        kind,
-        title: definition.title,
-        params,
-        createdBy: userId,
-        status: 'running',
-        owner: this.owner,
-        startedAt: new Date(),
-        heartbeatAt: sql`now()`,
-        message: 'Starting',
-      })
-      .returning()
-    const row = inserted[0]
-    if (!row) throw new Error('Could not create the job')
+    const row = await this.insertJob(scope, kind, params, userId, true)
     if (onProgress) this.listeners.set(row.id, onProgress)
     // The command line runs no worker: keep this job's heartbeat fresh while it runs, so that a
     // server process does not take it for stopped during a long step without progress.

@@ -10,7 +10,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'drizzle-orm'
@@ -20,6 +19,8 @@ import { verifyAuditChain } from '../../src/platform/audit.js'
 import { type Database, openDatabase, queryRows } from '../../src/platform/db/index.js'
 import { fromRoot } from '../../src/platform/root.js'
 import { createTestDatabase, testDatabaseUrl } from '../support/db.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from '../support/ports.js'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'wtc-crash-test-'))
 const children: ChildProcess[] = []
@@ -28,25 +29,6 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   rmSync(tmp, { recursive: true, force: true })
 })
-
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms)
-  })
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => {
-        resolve(port)
-      })
-    })
-  })
-}
 
 interface ServerProcess {
   child: ChildProcess

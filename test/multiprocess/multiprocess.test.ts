@@ -11,7 +11,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import os from 'node:os'
-import { createServer } from 'node:net'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
@@ -22,28 +21,11 @@ import { INTERRUPTED_MESSAGE } from '../../src/platform/jobs.js'
 import { fromRoot } from '../../src/platform/root.js'
 import { scopeForCouncilCode } from '../../src/platform/tenancy.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from '../support/ports.js'
 
 const STALE_SECONDS = 3
 const children: ChildProcess[] = []
-
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms)
-  })
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => {
-        resolve(port)
-      })
-    })
-  })
-}
 
 interface Server {
   name: string

@@ -17,11 +17,7 @@ import { ensureCouncil } from '../../src/platform/reference.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
 import { specDirectory, specs } from '../public/find-support/fixtures.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
-
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms)
-  })
+import { setTimeout as sleep } from 'node:timers/promises'
 
 let database: TestDatabase
 /** The same database through connections with short limits: 1 s for locks, 2 s idle in a transaction. */

@@ -18,6 +18,7 @@
  *   taxonomy term without a description takes its name.
  */
 import { stableId, isUuid } from './ids.js'
+import { rruleDays } from './model.js'
 
 export interface RepairLog {
   warn: (path: string, message: string) => void
@@ -26,31 +27,16 @@ export interface RepairLog {
 type Obj = Record<string, unknown>
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-const days: Record<string, string> = {
-  monday: 'MO',
-  tuesday: 'TU',
-  wednesday: 'WE',
-  thursday: 'TH',
-  friday: 'FR',
-  saturday: 'SA',
-  sunday: 'SU',
-  mon: 'MO',
-  tue: 'TU',
-  wed: 'WE',
-  thu: 'TH',
-  fri: 'FR',
-  sat: 'SA',
-  sun: 'SU',
-  mo: 'MO',
-  tu: 'TU',
-  we: 'WE',
-  th: 'TH',
-  fr: 'FR',
-  sa: 'SA',
-  su: 'SU',
-}
+/** Weekday names as feeds write them (monday, mon, mo) to RFC 5545 BYDAY codes. */
+const days: Record<string, string> = Object.fromEntries(
+  Object.entries(rruleDays).flatMap(([name, code]) => [
+    [name, code],
+    [name.slice(0, 3), code],
+    [code.toLowerCase(), code],
+  ]),
+)
 /** ORUK 1.x weekday numbers: 1 is Monday. */
-const dayNumbers = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']
+const dayNumbers = Object.values(rruleDays)
 
 /** Fields the schema checks the format of: empty text there means nothing was given. */
 const FORMATTED = new Set([

@@ -6,10 +6,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fromRoot } from '../../../src/platform/root.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from '../../support/ports.js'
 
 export interface RunningServer {
   /** http://localhost:<port>: localhost is a secure context in Chromium, so `__Host-` cookies work. */
@@ -20,30 +21,6 @@ export interface RunningServer {
   output(): string
   stop(): Promise<void>
 }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.unref()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      if (address === null || typeof address === 'string') {
-        probe.close()
-        reject(new Error('could not find a free port'))
-        return
-      }
-      probe.close(() => {
-        resolve(address.port)
-      })
-    })
-  })
-}
-
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms)
-  })
 
 async function waitForReady(baseUrl: string, child: ChildProcess, output: () => string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
