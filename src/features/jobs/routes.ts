@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { HttpError, notFound } from '../../platform/errors.js'
 import type { JobRow } from '../../platform/jobs.js'
-import { refusalsFrom, type RefusalView } from '../needs/uploads/presenter.js'
+import { refusalsFrom, type RefusalView } from '../../platform/uploads/refusals.js'
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const count = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)

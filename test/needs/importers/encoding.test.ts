@@ -12,7 +12,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { localIndicators } from '../../../src/db/schema/index.js'
 import { CsvParser, firstInvalidUtf8, InputDecoder, openCsv } from '../../../src/features/needs/importers/shared.js'
-import { looksLikeCsv } from '../../../src/features/needs/uploads/upload.js'
+import { looksLikeCsv } from '../../../src/platform/uploads/upload.js'
 import { type Setup, setup } from './helpers.js'
 
 let s: Setup

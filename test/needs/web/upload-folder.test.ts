@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jobs } from '../../../src/db/schema/index.js'
-import { sweepUploads } from '../../../src/features/needs/uploads/upload.js'
+import { sweepUploads } from '../../../src/platform/uploads/upload.js'
 import { createTestContext, type TestContext } from '../../support/app.js'
 import { postUpload } from './support.js'
 

@@ -11,7 +11,7 @@ import {
   type ReceivedFile,
   registerCsvUpload,
   takeFile,
-} from '../../../src/features/needs/uploads/upload.js'
+} from '../../../src/platform/uploads/upload.js'
 import { createTestContext, type TestContext } from '../../support/app.js'
 import { errorSummary, leftBehind, multipartBody } from './support.js'
 

@@ -21,10 +21,10 @@ import {
   kindLabel,
   paths,
   prevalenceKinds,
-  refusalsFrom,
   templateFiles,
 } from './presenter.js'
 import { getImport, listImports } from './repository.js'
+import { refusalsFrom } from '../../../platform/uploads/refusals.js'
 import {
   claimUpload,
   looksLikeCsv,
@@ -32,7 +32,7 @@ import {
   type ReceivedFile,
   registerCsvUpload,
   takeFile,
-} from './upload.js'
+} from '../../../platform/uploads/upload.js'
 
 const V = 'features/needs/uploads/views'
 const access = { roles: ['commissioner', 'analyst'] as const }

@@ -19,8 +19,8 @@ import { pipeline } from 'node:stream/promises'
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
 import { inArray } from 'drizzle-orm'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { jobs } from '../../../db/schema/index.js'
-import type { DbOrTx } from '../../../platform/db/index.js'
+import { jobs } from '../../db/schema/index.js'
+import type { DbOrTx } from '../db/index.js'
 
 export const MAX_UPLOAD_BYTES = 250 * 1024 * 1024
 /** How much of the start of a file is kept to judge whether it is a CSV. */
