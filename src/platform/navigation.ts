@@ -17,6 +17,8 @@ export const navItems: NavItem[] = [
   { text: 'Users', href: '/admin/users', roles: ['admin'] },
   { text: 'Partnerships', href: '/partnerships', roles: ['admin', 'commissioner'] },
   { text: 'Audit trail', href: '/audit', roles: ['commissioner', 'admin'] },
+  // Until the panel's own pages exist, panel members and partners see the services as the public does.
+  { text: 'Public support search', href: '/support', roles: ['panel_member', 'partner'] },
 ]
 
 export function navigationFor(
