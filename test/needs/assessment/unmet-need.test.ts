@@ -17,6 +17,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AssessmentView, Cell, SectionView, TableView } from '../../../src/features/needs/assessment/types.js'
 import { importFile } from '../../../src/features/needs/importers/index.js'
+import { DEMO_ALCOHOL_FEMALE_SHARE, DEMO_ALCOHOL_FEMALE_SHARE_SOURCE } from '../../../src/features/demo/needs-data.js'
 import { setFemaleShare } from '../../../src/features/needs/insight/repository.js'
 import { createTestContext, type TestClient, type TestContext } from '../../support/app.js'
 import type { TestUser } from '../../support/factories.js'
@@ -141,6 +142,31 @@ describe('unmet need', () => {
     expect(need.basis?.display).toContain('missing')
   })
 
+  it('with the demo’s example female share, makes no claim about women from it', async () => {
+    await setFemaleShare(
+      ctx.database.db,
+      user.scope,
+      { userId: user.id, label: user.email },
+      { kind: 'alcohol', share: DEMO_ALCOHOL_FEMALE_SHARE, source: DEMO_ALCOHOL_FEMALE_SHARE_SOURCE },
+    )
+    const view = await get()
+    const women = row(table(view, 'unmet-need'), 'Alcohol: women')
+    expect(women.unmet?.display).toBe('[x]')
+    expect(women.prevalence?.display).toBe('[x]')
+    expect(women.basis?.display).toContain('example value')
+    const unmetSection = section(view, 'unmet-need')
+    expect(unmetSection.cards.some((c) => c.label.startsWith('Women'))).toBe(false)
+    expect(unmetSection.cards.some((c) => c.modelled)).toBe(false)
+    const need = row(table(view, 'access-need'), 'Alcohol')
+    expect(need.need?.display).toBe('[x]')
+    const findings = [...unmetSection.findings, ...section(view, 'access').findings].join(' ')
+    expect(findings).not.toMatch(/over-represented|under-represented|in line with their estimated share/)
+    expect(findings).not.toContain('30.0%')
+    expect(findings).toContain('Set your council’s female share of need to see this comparison')
+    const page = await client.get('/needs/access')
+    expect(page.body).not.toContain('(modelled)')
+  })
+
   it('with a stated female share, models women and men from it, labelled modelled, with the interval carried', async () => {
     await setFemaleShare(
       ctx.database.db,
@@ -174,6 +200,18 @@ describe('unmet need', () => {
     expect(need.need?.modelled).toBe(true)
     // Women are 121 of 311 = 38.9% of people in treatment for alcohol (Wilson 33.7% to 44.4%): in line with 35%.
     expect(need.womenShare?.display).toBe('38.9%')
+    // Every finding built on the stated share names the assumption in the sentence.
+    const access = section(view, 'access').findings.find((f) => f.startsWith('Alcohol: women are'))
+    expect(access).toContain(
+      'assuming women are 35.0% of them, the female share your council stated (source: Test assumption)',
+    )
+    expect(access).toContain('in line with their estimated share of need')
+    const unmetWomen = section(view, 'unmet-need').findings.find((f) =>
+      f.includes('of women who are dependent drinkers'),
+    )
+    expect(unmetWomen).toMatch(
+      /^Assuming women are 35\.0% of dependent drinkers \(the female share your council stated, source: Test assumption\), an estimated 74\.2%/,
+    )
     const page = await client.get('/needs/access')
     expect(page.body).toContain('(modelled)')
   })

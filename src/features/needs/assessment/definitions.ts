@@ -12,7 +12,7 @@
  * non-opiate groups who cite crack. Where that count is missing we fall back to the opiate group's
  * `intreatment_allintx` and say so (it leaves out crack users who do not use opiates).
  */
-import type { CountInput } from '../../../lib/suppression.js'
+import { type CountInput, formatPercent } from '../../../lib/suppression.js'
 import {
   type AssessmentData,
   comparePeriods,
@@ -97,10 +97,39 @@ export function pickPrevalence(data: AssessmentData, kind: NeedKind, sex: Sex, p
   return chosen ? { row: chosen, sameYear: false } : null
 }
 
+/**
+ * A stated female share whose source says it is an example or a placeholder (the demo council's
+ * says "EXAMPLE VALUE ... to be replaced"). No finding, card or figure is built on such a value.
+ */
+export function isExampleSource(source: string): boolean {
+  return /\bexample value\b|\bplaceholder\b|\bto be replaced\b/i.test(source)
+}
+
+export interface StatedShare {
+  share: number
+  source: string
+}
+
+/** The female share the council stated for `kind`, split into one that can be used and an example that cannot. */
+export function statedFemaleShare(
+  data: AssessmentData,
+  kind: NeedKind,
+): { usable: StatedShare | null; example: StatedShare | null } {
+  const stated = data.femaleShares.find((s) => s.kind === kind)
+  if (!stated) return { usable: null, example: null }
+  const value = { share: stated.share, source: stated.source }
+  return isExampleSource(stated.source) ? { usable: null, example: value } : { usable: value, example: null }
+}
+
+/** What a page says instead of a comparison when the female share is an example or not set. */
+export const SET_FEMALE_SHARE = 'Set your council’s female share of need to see this comparison'
+
 export interface NeedShare {
   share: number | null
-  basis: 'prevalence' | 'stated' | 'missing'
+  basis: 'prevalence' | 'stated' | 'example' | 'missing'
   modelled: boolean
+  /** For a stated share: the assumption in words, to be named in any sentence built on it. */
+  assumption?: string
   /** Where the share comes from, in words. */
   description: string
 }
@@ -136,13 +165,22 @@ export function womensShareOfNeed(data: AssessmentData, kind: NeedKind): NeedSha
       }
     }
   }
-  const stated = data.femaleShares.find((s) => s.kind === kind)
+  const { usable: stated, example } = statedFemaleShare(data, kind)
   if (stated) {
     return {
       share: stated.share,
       basis: 'stated',
       modelled: true,
+      assumption: `assuming women are ${formatPercent(stated.share)} of them, the female share your council stated (source: ${stated.source})`,
       description: `modelled: the female share your council stated (source: ${stated.source})`,
+    }
+  }
+  if (example) {
+    return {
+      share: null,
+      basis: 'example',
+      modelled: false,
+      description: `not used: the female share stated is an example value, not your council’s figure. ${SET_FEMALE_SHARE}.`,
     }
   }
   return {

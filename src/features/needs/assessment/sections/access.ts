@@ -19,7 +19,7 @@ import {
   shareSentence,
   textCell,
 } from '../cells.js'
-import { inTreatmentFor, needKinds, womensShareOfNeed } from '../definitions.js'
+import { inTreatmentFor, needKinds, SET_FEMALE_SHARE, womensShareOfNeed } from '../definitions.js'
 import {
   type AssessmentData,
   ageGroups,
@@ -467,12 +467,16 @@ function needTable(data: AssessmentData): { table: TableView; findings: string[]
       const over = share.interval.lower > need.share
       findings.push(
         `${k.label}: women are ${shareSentence(share)} of people in treatment and an estimated ${formatPercent(need.share)} of ${k.people}` +
-          `${need.modelled ? ' (modelled)' : ''}. ` +
+          `${need.assumption ? `, ${need.assumption}` : ''}. ` +
           (under
             ? 'Women are under-represented in treatment compared with their share of need.'
             : over
               ? 'Women are over-represented in treatment compared with their share of need.'
               : 'Women’s share of treatment is in line with their estimated share of need.'),
+      )
+    } else if (need.basis === 'example') {
+      findings.push(
+        `${k.label}: the female share of need stated for ${k.people} is an example value, so no comparison is made. ${SET_FEMALE_SHARE}.`,
       )
     } else if (need.share === null) {
       findings.push(`${k.label}: women’s share of need cannot be estimated yet (${need.description}).`)

@@ -10,7 +10,14 @@ import { type Interval, unmetNeed } from '../../../../lib/stats.js'
 import { type CountInput, discloseCounts, formatPercent } from '../../../../lib/suppression.js'
 import { filterSliced, TimeSlicer } from '../../../../lib/time-slice.js'
 import { countCell, disclose, hiddenCell, percentCell, round6, textCell } from '../cells.js'
-import { inTreatmentFor, type NeedKind, needKinds, pickPrevalence } from '../definitions.js'
+import {
+  inTreatmentFor,
+  type NeedKind,
+  needKinds,
+  pickPrevalence,
+  SET_FEMALE_SHARE,
+  statedFemaleShare,
+} from '../definitions.js'
 import { type AssessmentData, comparePeriods, sexCode } from '../model.js'
 import { ASSUMPTIONS_PATH, IMPORTS_PATH, ROUNDING_NOTE, SUPPRESSION_NOTE } from '../notes.js'
 import type { FingertipsRecord } from '../repository.js'
@@ -82,7 +89,7 @@ export async function buildUnmetNeed(data: AssessmentData, slicer = new TimeSlic
   const missing: string[] = []
   for (const k of needKinds) {
     const persons = pickPrevalence(data, k.kind, 'Persons', period)
-    const stated = data.femaleShares.find((s) => s.kind === k.kind)
+    const { usable: stated, example } = statedFemaleShare(data, k.kind)
     if (persons) sourceIds.add(persons.row.importId)
     if (!persons && !pickPrevalence(data, k.kind, 'F', period)) {
       missing.push(
@@ -118,7 +125,9 @@ export async function buildUnmetNeed(data: AssessmentData, slicer = new TimeSlic
         basis =
           g.sex === 'Persons'
             ? 'missing: no prevalence estimate for all people'
-            : `missing: no prevalence estimate for ${g.label}, and no female share stated`
+            : example
+              ? `not estimated: the female share stated is an example value, not your council’s figure`
+              : `missing: no prevalence estimate for ${g.label}, and no female share stated`
       }
       const treated = get(`${k.kind}:${g.sex}`)
       let unmet: GroupResult['unmet'] = null
@@ -139,7 +148,7 @@ export async function buildUnmetNeed(data: AssessmentData, slicer = new TimeSlic
     const men = results.find((r) => r.kind === k.kind && r.sex === 'M')
     if (women?.unmet && men?.unmet) {
       findings.push(
-        `${women.modelled ? 'Modelled from the female share your council stated, an' : 'An'} estimated ` +
+        `${women.modelled && stated ? `Assuming women are ${formatPercent(stated.share)} of ${k.people} (the female share your council stated, source: ${stated.source}), an` : 'An'} estimated ` +
           `${formatPercent(women.unmet.estimate)} of women who are ${k.people} were not in treatment ` +
           `(${formatPercent(women.unmet.lower)} to ${formatPercent(women.unmet.upper)}), against ${formatPercent(men.unmet.estimate)} of men.`,
       )
@@ -155,7 +164,11 @@ export async function buildUnmetNeed(data: AssessmentData, slicer = new TimeSlic
         value: formatPercent(all.unmet.estimate),
         detail: `${formatPercent(all.unmet.lower)} to ${formatPercent(all.unmet.upper)}, all people`,
       })
-      if (!stated && !pickPrevalence(data, k.kind, 'F', period)) {
+      if (example && !pickPrevalence(data, k.kind, 'F', period)) {
+        findings.push(
+          `Unmet need for women who are ${k.people} is not estimated: the female share stated is an example value. ${SET_FEMALE_SHARE}.`,
+        )
+      } else if (!stated && !pickPrevalence(data, k.kind, 'F', period)) {
         findings.push(
           `Unmet need for women who are ${k.people} cannot be estimated yet: state the female share of the estimate (on the assumptions page, ${ASSUMPTIONS_PATH}) or import prevalence estimates by sex.`,
         )
