@@ -11,6 +11,7 @@ import { StartPage } from './pages/public.js'
 import { AdminUsersPage, AuditTrailPage, HomePage } from './pages/staff.js'
 import { pathOf, screenshot } from './support/browser.js'
 import { setUpJourney } from './support/journey.js'
+import { checkLayout } from './support/layout.js'
 
 const journey = setUpJourney()
 const NARROW = { width: 320, height: 640 }
@@ -82,5 +83,51 @@ describe('keyboard and reflow', () => {
       const overflow = await onPage.horizontalOverflow()
       expect(overflow.scrollWidth, `sideways scroll on ${onPage.path}`).toBeLessThanOrEqual(NARROW.width)
     }
+  })
+})
+
+// The layout check every verifyOnPage() runs, shown to fail on pages made to break each rule.
+describe('the layout check', () => {
+  const good = `<!doctype html><html lang="en"><body style="margin:0">
+    <main><h1>A page that reflows</h1><p>Short text.</p>
+      <div style="overflow-x:auto" tabindex="0"><table><caption>Wide figures</caption>
+        <tr><td style="min-width:2000px">wide</td></tr></table></div></main></body></html>`
+
+  async function pageWith(html: string, viewport = { width: 1000, height: 700 }): Promise<Page> {
+    const { page } = await journey.newPage(viewport)
+    await page.setContent(html)
+    return page
+  }
+
+  test('passes a page that reflows, and puts the viewport back', async () => {
+    const page = await pageWith(good, { width: 390, height: 700 })
+    await checkLayout(page, 'good page')
+    expect(page.viewportSize()).toEqual({ width: 390, height: 700 })
+  })
+
+  test('fails a page that scrolls sideways', async () => {
+    const page = await pageWith(good.replace('<p>Short text.</p>', '<p style="width:600px">Fixed width.</p>'))
+    // 600 px fits at 768 and 1280 but not at 320.
+    await expect(checkLayout(page, 'sideways page')).rejects.toThrow(/at 320 px: the page scrolls sideways/)
+    expect(page.viewportSize()).toEqual({ width: 1000, height: 700 })
+  })
+
+  test('fails a wide table outside a scroll container, and one inside a scroll container with no caption', async () => {
+    const bare = await pageWith(
+      good.replace('<div style="overflow-x:auto" tabindex="0">', '<div style="overflow:hidden">'),
+    )
+    await expect(checkLayout(bare)).rejects.toThrow(/table "Wide figures" is \d+ px wide .* no scroll container/)
+    const uncaptioned = await pageWith(good.replace('<caption>Wide figures</caption>', ''))
+    await expect(checkLayout(uncaptioned)).rejects.toThrow(/scrolls sideways in <div> but has no caption/)
+  })
+
+  test('fails a page whose fixed banner covers the main heading', async () => {
+    const page = await pageWith(
+      good.replace(
+        '<main>',
+        '<div style="position:fixed;inset:0 0 auto 0;height:100vh;background:#fff">Banner</div><main>',
+      ),
+    )
+    await expect(checkLayout(page)).rejects.toThrow(/<div> covers <h1> "A page that reflows"/)
   })
 })

@@ -1,11 +1,13 @@
 /**
  * Page objects: each page knows its heading and how to use it. `verifyOnPage()` checks the browser
  * is on that page (one h1 with the expected text), that our CSS and JavaScript loaded under the
- * Content Security Policy, and that axe finds no WCAG 2.2 AA problem in what is on screen now.
+ * Content Security Policy, that axe finds no WCAG 2.2 AA problem in what is on screen now, and that
+ * the layout holds at 320, 768 and 1280 px (support/layout.ts).
  */
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Locator, Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { checkLayout } from '../support/layout.js'
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 
@@ -63,6 +65,7 @@ export abstract class BasePage {
     expect((await h1.innerText()).trim()).toBe(this.heading)
     await this.expectStyledAndScripted()
     await checkAccessibility(this.page, this.heading)
+    await checkLayout(this.page, `${this.heading} (${this.path})`)
     return this
   }
 
