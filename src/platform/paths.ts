@@ -39,6 +39,11 @@ export const paths = {
   },
   job: (id: string) => `/jobs/${id}`,
   exit: '/exit',
+  support: {
+    search: '/support',
+    /** One published service of a council (its GSS code) in the public search. */
+    service: (council: string, id: string) => `/support/services/${council}/${id}`,
+  },
 } as const
 
 /** A `next` target is followed only if it is a path on this site. */

@@ -4,6 +4,7 @@
  * /exit itself.
  */
 import type { FastifyInstance } from 'fastify'
+import { notFound } from '../../platform/errors.js'
 import { paths } from '../../platform/paths.js'
 import {
   distanceChoicesMiles,
@@ -20,6 +21,7 @@ import {
   shippedLookups,
 } from './search.js'
 import { coverageAt, helpGroups, orderForHelp, pageOf, paginationFor, readPage } from './results.js'
+import { findPublicService, presentServicePage } from './service-page.js'
 
 const V = 'features/public/views'
 
@@ -55,7 +57,7 @@ export function searchUrl(query: { q: string; filters: readonly string[]; distan
   params.set('q', query.q)
   for (const f of query.filters) params.append('filter', f)
   params.set('distance', String(query.distanceMiles))
-  return `/support?${params.toString()}`
+  return `${paths.support.search}?${params.toString()}`
 }
 
 function registerFindSupport(app: FastifyInstance): void {
@@ -63,7 +65,7 @@ function registerFindSupport(app: FastifyInstance): void {
   const template = `${V}/support.njk`
 
   app.get(
-    '/support',
+    paths.support.search,
     { config: { access: { public: true }, logUrlAs: 'route' } },
     async (request, reply) => {
       const query = readSearchQuery(request.query)
@@ -119,7 +121,12 @@ function registerFindSupport(app: FastifyInstance): void {
             .map((g) => ({
               heading: g.heading,
               code: g.code,
-              items: shown.items.filter((i) => i.group === g.code).map((i) => presentHit(i.hit, approximate)),
+              items: shown.items
+                .filter((i) => i.group === g.code)
+                .map((i) => ({
+                  ...presentHit(i.hit, approximate),
+                  href: paths.support.service(i.hit.entry.areaCode, i.hit.entry.service.id),
+                })),
             }))
             .filter((g) => g.items.length > 0),
           count: hits.length,
@@ -143,6 +150,18 @@ function registerFindSupport(app: FastifyInstance): void {
             query.filters.length === 0 ? undefined : searchUrl({ ...query, q: query.q, filters: [] }),
         },
       })
+    },
+  )
+
+  // One service's page: only what the search holds (published services), else a plain 404.
+  app.get<{ Params: { council: string; id: string } }>(
+    paths.support.service(':council', ':id'),
+    { config: { access: { public: true }, logUrlAs: 'route' } },
+    async (request, reply) => {
+      const entry = findPublicService(await cache.get(), request.params.council, request.params.id)
+      if (entry === undefined) throw notFound('service')
+      const s = presentServicePage(entry)
+      return reply.view(`${V}/service.njk`, { pageTitle: s.name, s, searchHref: paths.support.search })
     },
   )
 }
