@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Role } from '../db/schema/index.js'
 import { HttpError } from './errors.js'
+import type { CurrentUser } from './session.js'
 
 export type SessionStage = 'second-factor' | 'enrol' | 'full'
 
@@ -53,6 +54,18 @@ function wantsHtml(request: FastifyRequest): boolean {
   )
 }
 
+const SIGN_IN = 'Sign in to continue.'
+
+/**
+ * The signed-in user of a request whose route declares staff access (enforceAccess has already
+ * sent anyone else to sign in); a 401 if there is none, so a route never runs without one.
+ */
+export function requireUser<U = CurrentUser>(request: { currentUser: U | null }): U {
+  const user = request.currentUser
+  if (!user) throw new HttpError(401, SIGN_IN)
+  return user
+}
+
 /** preHandler: runs after the session is loaded and CSRF is checked. */
 export async function enforceAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const access = request.routeOptions.config.access
@@ -63,7 +76,7 @@ export async function enforceAccess(request: FastifyRequest, reply: FastifyReply
       const next = encodeURIComponent(request.url)
       return reply.redirect(`/sign-in?next=${next}`, 303)
     }
-    throw new HttpError(401, 'Sign in to continue.')
+    throw new HttpError(401, SIGN_IN)
   }
   if ('stage' in access) {
     if (session.stage !== access.stage) throw new HttpError(403, 'This page is not part of your sign-in.')

@@ -1,5 +1,5 @@
 /** Plain-English names of the groups of women that insight and priorities are about. */
-import { type InsightCohort, insightCohorts } from '../../../db/schema/index.js'
+import { type InsightCohort, insightCohorts } from '../db/schema/index.js'
 
 export const cohortLabels: Record<InsightCohort, string> = {
   minoritised_ethnic: 'Minoritised ethnic women',

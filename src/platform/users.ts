@@ -5,11 +5,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
-import { invitations, memberships, organisations, type Role, recoveryCodes, users } from '../../db/schema/index.js'
-import { type Actor, recordAudit } from '../../platform/audit.js'
-import type { DbOrTx } from '../../platform/db/index.js'
-import { endAllSessionsOf } from '../../platform/session.js'
-import type { TenantScope } from '../../platform/tenancy.js'
+import { invitations, memberships, organisations, type Role, recoveryCodes, users } from '../db/schema/index.js'
+import { type Actor, recordAudit } from './audit.js'
+import type { DbOrTx } from './db/index.js'
+import { endAllSessionsOf } from './session.js'
+import type { TenantScope } from './tenancy.js'
 
 export type UserRow = typeof users.$inferSelect
 export type OrganisationRow = typeof organisations.$inferSelect

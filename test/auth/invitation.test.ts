@@ -96,7 +96,7 @@ describe('invitations, enrolment and recovery codes', () => {
     const path = await invite('analyst', 'late@barnet.example')
     const token = path.split('/').pop()!
     const { invitations } = await import('../../src/db/schema/index.js')
-    const { hashToken } = await import('../../src/features/users/repository.js')
+    const { hashToken } = await import('../../src/platform/users.js')
     await ctx.database.db
       .update(invitations)
       .set({ expiresAt: new Date(Date.now() - 1000) })

@@ -21,7 +21,7 @@ import {
   revokeInvitation,
   setDisabled,
   setRoles,
-} from '../../src/features/users/repository.js'
+} from '../../src/platform/users.js'
 import { runCli } from '../../src/cli/main.js'
 import { recordAudit, verifyAuditChain } from '../../src/platform/audit.js'
 import { BackupFileError, restoreBackup, RestoreRefusedError, writeBackup } from '../../src/platform/backup.js'

@@ -20,7 +20,7 @@ import {
   type ServiceInput,
 } from '../../src/features/directory/repository.js'
 import { type ImportKind, type ImportSummary, importFile } from '../../src/features/needs/importers/index.js'
-import { createUser } from '../../src/features/users/repository.js'
+import { createUser } from '../../src/platform/users.js'
 import type { Db } from '../../src/platform/db/index.js'
 import { ensureCouncil } from '../../src/platform/reference.js'
 import type { SecretBox } from '../../src/platform/secrets.js'

@@ -17,7 +17,7 @@ import {
   resetSecondFactor,
   setDisabled,
   type UserRow,
-} from '../../features/users/repository.js'
+} from '../../platform/users.js'
 import { passwordProblem } from '../../lib/passwords.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 import { scopeForCouncilCode, type TenantScope, UnknownCouncilError } from '../../platform/tenancy.js'

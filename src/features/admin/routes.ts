@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { type Role, roles } from '../../db/schema/index.js'
+import { requireUser } from '../../platform/access.js'
 import { HttpError, notFound } from '../../platform/errors.js'
 import { parseForm } from '../../platform/forms.js'
 import { paths } from '../../platform/paths.js'
@@ -23,7 +24,7 @@ import {
   revokeInvitation,
   setDisabled,
   setRoles,
-} from '../users/repository.js'
+} from '../../platform/users.js'
 import { sendInvitationEmail } from './mail.js'
 
 const V = 'features/admin/views'
@@ -66,8 +67,7 @@ export function registerAdminRoutes(app: FastifyInstance): void {
     label: request.currentUser?.email ?? 'unknown',
   })
   const scopeOf = (request: { currentUser: { scope: import('../../platform/tenancy.js').TenantScope } | null }) => {
-    if (!request.currentUser) throw new HttpError(401, 'Sign in to continue.')
-    return request.currentUser.scope
+    return requireUser(request).scope
   }
   const roleItems = roles.map((r) => ({ value: r, text: roleNames[r] ?? r }))
 

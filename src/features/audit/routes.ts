@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { toCsv } from '../../lib/csv.js'
 import { listAudit, recordAudit } from '../../platform/audit.js'
-import { HttpError } from '../../platform/errors.js'
+import { requireUser } from '../../platform/access.js'
 import { parseForm, parseQuery } from '../../platform/forms.js'
 import { paths } from '../../platform/paths.js'
 
@@ -23,8 +23,7 @@ const querySchema = z
 export function registerAuditRoutes(app: FastifyInstance): void {
   const { db } = app
   app.get(paths.audit.list, { config: { access } }, async (request, reply) => {
-    const user = request.currentUser
-    if (!user) throw new HttpError(401, 'Sign in to continue.')
+    const user = requireUser(request)
     const query = parseQuery(querySchema, request.query)
     const format = query.format ?? 'html'
     if (format !== 'html') {
@@ -79,8 +78,7 @@ export function registerAuditRoutes(app: FastifyInstance): void {
   })
 
   app.post(paths.audit.verify, { config: { access } }, async (request, reply) => {
-    const user = request.currentUser
-    if (!user) throw new HttpError(401, 'Sign in to continue.')
+    const user = requireUser(request)
     parseForm(z.object({}).strict(), request.body)
     const id = await app.jobs.start(user.scope, 'audit-verify', {}, user.id)
     return reply.redirect(paths.job(id), 303)

@@ -20,7 +20,7 @@ import {
   DuplicateEmailError,
   findUsableInvitationByToken,
   findUserByEmailForSignIn,
-} from '../users/repository.js'
+} from '../../platform/users.js'
 import {
   checkTotp,
   hashPassword,

@@ -8,7 +8,7 @@ import { organisations, type Role, users } from '../../db/schema/index.js'
 import type { Db } from '../../platform/db/index.js'
 import { ensureCouncil } from '../../platform/reference.js'
 import { hashPassword } from '../auth/credentials.js'
-import { createUser } from '../users/repository.js'
+import { createUser } from '../../platform/users.js'
 import { seedDirectoryDemo } from '../directory/demo-seed.js'
 import { seedNeedsDemo } from './needs-data.js'
 

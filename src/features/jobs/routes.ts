@@ -1,5 +1,6 @@
 /** A job's progress page: refreshes itself every two seconds while the job runs, no JavaScript needed. */
 import type { FastifyInstance } from 'fastify'
+import { requireUser } from '../../platform/access.js'
 import { HttpError, notFound } from '../../platform/errors.js'
 import type { JobRow } from '../../platform/jobs.js'
 import { refusalsFrom, type RefusalView } from '../../platform/uploads/refusals.js'
@@ -76,8 +77,7 @@ function orukImportView(view: JobPageView, job: Pick<JobRow, 'status'>, result: 
 
 export function registerJobRoutes(app: FastifyInstance): void {
   app.get('/jobs/:id', { config: { access: { signedIn: true }, tenantResource: 'job' } }, async (request, reply) => {
-    const user = request.currentUser
-    if (!user) throw new HttpError(401, 'Sign in to continue.')
+    const user = requireUser(request)
     const { id } = request.params as { id: string }
     const job = await app.jobs.get(user.scope, id)
     if (!job) throw notFound('job')

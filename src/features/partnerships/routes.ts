@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { areaAliases, organisations } from '../../db/schema/index.js'
-import { HttpError, notFound } from '../../platform/errors.js'
+import { requireUser } from '../../platform/access.js'
+import { notFound } from '../../platform/errors.js'
 import { parseForm } from '../../platform/forms.js'
 import { paths } from '../../platform/paths.js'
 import { createPartnership, getPartnership, inviteCouncil, joinPartnership, listPartnerships } from './repository.js'
@@ -31,8 +32,7 @@ export function registerPartnershipRoutes(app: FastifyInstance): void {
   const ctx = (request: {
     currentUser: { id: string; email: string; scope: import('../../platform/tenancy.js').TenantScope } | null
   }) => {
-    const u = request.currentUser
-    if (!u) throw new HttpError(401, 'Sign in to continue.')
+    const u = requireUser(request)
     return { scope: u.scope, actor: { userId: u.id, label: u.email } }
   }
 

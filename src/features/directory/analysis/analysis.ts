@@ -22,7 +22,7 @@
 import { createPointIndex, haversineKm } from '../../../lib/geo.js'
 import { distancesToNearest, type LsoaCentroid, summariseDistances, type DistanceSummary } from '../../../lib/lsoa.js'
 import { type InsightCohort, insightCohorts } from '../../../db/schema/index.js'
-import { cohortLabels } from '../../needs/insight/cohorts.js'
+import { cohortLabels } from '../../../platform/cohorts.js'
 import {
   type DayOfWeek,
   type Directory,

@@ -13,6 +13,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { loadLsoaCentroids } from '../../../lib/lsoa.js'
+import { requireUser } from '../../../platform/access.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
 import { parseQuery } from '../../../platform/forms.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
@@ -133,8 +134,7 @@ export function registerAnalysisRoutes(app: FastifyInstance): void {
   const lsoasOf = (scope: TenantScope) => loadLsoaCentroids({ utlaCode: scope.areaCode })
 
   function scopeOf(request: { currentUser: { scope: TenantScope } | null }): TenantScope {
-    const user = request.currentUser
-    if (!user) throw new HttpError(401, 'Sign in to continue.')
+    const user = requireUser(request)
     return user.scope
   }
 

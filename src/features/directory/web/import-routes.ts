@@ -10,7 +10,7 @@
  * the response), and the CSRF token in the form is checked by the app afterwards.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { enforceAccess } from '../../../platform/access.js'
+import { enforceAccess, requireUser } from '../../../platform/access.js'
 import { recordAudit } from '../../../platform/audit.js'
 import { HttpError } from '../../../platform/errors.js'
 import { formBody } from '../../../platform/forms.js'
@@ -30,8 +30,7 @@ function actorOf(request: FastifyRequest): {
   actor: DirectoryActor
   scope: NonNullable<FastifyRequest['currentUser']>['scope']
 } {
-  const u = request.currentUser
-  if (!u) throw new HttpError(401, 'Sign in to continue.')
+  const u = requireUser(request)
   const role = u.roles.find((r) => r === 'commissioner') ?? u.roles.find((r) => r === 'analyst') ?? u.roles[0] ?? ''
   return { scope: u.scope, actor: { userId: u.id, label: u.email, role } }
 }

@@ -6,6 +6,7 @@
  *   have met, and what each means here (features, a service type); later imports apply them.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { requireUser } from '../../../platform/access.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
 import { formBody } from '../../../platform/forms.js'
 import { reviewReasonLabels } from '../model.js'
@@ -36,8 +37,7 @@ export const reviewPaths = {
 }
 
 function actorOf(request: FastifyRequest) {
-  const u = request.currentUser
-  if (!u) throw new HttpError(401, 'Sign in to continue.')
+  const u = requireUser(request)
   const actor: DirectoryActor = { userId: u.id, label: u.email, role: 'commissioner' }
   return { scope: u.scope, actor }
 }

@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import { memberships, organisations } from '../../../db/schema/index.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
-import { HttpError } from '../../../platform/errors.js'
+import { requireUser } from '../../../platform/access.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import type { DirectoryActor } from '../repository.js'
 
@@ -42,8 +42,7 @@ export async function providerOrganisationIds(db: DbOrTx, scope: TenantScope, us
 }
 
 export async function directoryViewer(db: DbOrTx, request: FastifyRequest): Promise<DirectoryViewer> {
-  const u = request.currentUser
-  if (!u) throw new HttpError(401, 'Sign in to continue.')
+  const u = requireUser(request)
   const role = u.roles.includes('commissioner') ? 'commissioner' : u.roles.includes('analyst') ? 'analyst' : 'provider'
   const seesAll = role !== 'provider'
   return {

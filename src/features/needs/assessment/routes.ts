@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { recordAudit } from '../../../platform/audit.js'
+import { requireUser } from '../../../platform/access.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
 import { parseQuery } from '../../../platform/forms.js'
 import { paths } from '../../../platform/paths.js'
@@ -79,8 +80,7 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
 
   /** Parses the query and builds the view; a refused selection gives the default view for an HTML 400. */
   async function resolve(request: FastifyRequest): Promise<Resolved> {
-    const user = request.currentUser
-    if (!user) throw new HttpError(401, 'Sign in to continue.')
+    const user = requireUser(request)
     const query = parseQuery(querySchema, request.query)
     const format = query.format ?? 'html'
     const wanted: Partial<AssessmentSelection> = {}
@@ -101,8 +101,7 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
   }
 
   async function handle(request: FastifyRequest, reply: FastifyReply, page: Page) {
-    const user = request.currentUser
-    if (!user) throw new HttpError(401, 'Sign in to continue.')
+    const user = requireUser(request)
     const { view, format, query, problem } = await resolve(request)
     const section = page.kind === 'section' ? view.sections.find((s) => s.id === page.id) : undefined
     if (page.kind === 'section' && !section) throw notFound('section')

@@ -1,6 +1,6 @@
 /** Shaping insight, priorities and assumptions for the pages. */
 import { formatDay } from '../../../lib/dates.js'
-import { cohortLabel } from './cohorts.js'
+import { cohortLabel } from '../../../platform/cohorts.js'
 import type { FemaleShareRow, InsightRow, PriorityRow } from './repository.js'
 
 export const paths = {

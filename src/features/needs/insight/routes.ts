@@ -5,9 +5,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { insightCohorts } from '../../../db/schema/index.js'
-import { HttpError, notFound } from '../../../platform/errors.js'
+import { requireUser } from '../../../platform/access.js'
+import { notFound } from '../../../platform/errors.js'
 import { type FormErrors, parseForm } from '../../../platform/forms.js'
-import { cohortItems, cohortLabels, isCohort } from './cohorts.js'
+import { cohortItems, cohortLabels, isCohort } from '../../../platform/cohorts.js'
 import { parseAssumptionForm, parseInsightForm, parsePriorityForm, priorityStatuses } from './forms.js'
 import { insightFormValues, insightView, paths, priorityView, shareView, statusLabels } from './presenter.js'
 import {
@@ -28,8 +29,7 @@ const V = 'features/needs/insight/views'
 const access = { roles: ['commissioner', 'analyst'] as const }
 
 function who(request: FastifyRequest) {
-  const u = request.currentUser
-  if (!u) throw new HttpError(401, 'Sign in to continue.')
+  const u = requireUser(request)
   return { scope: u.scope, actor: { userId: u.id, label: u.email } }
 }
 

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { recordAudit } from '../../../platform/audit.js'
+import { requireUser } from '../../../platform/access.js'
 import { HttpError } from '../../../platform/errors.js'
 import { parseQuery } from '../../../platform/forms.js'
 import { renderAssessmentDocx } from './docx.js'
@@ -26,8 +27,7 @@ const querySchema = z
 export function registerReportRoutes(app: FastifyInstance): void {
   const { db } = app
   app.get(REPORT_DOCX_PATH, { config: { access } }, async (request, reply) => {
-    const user = request.currentUser
-    if (!user) throw new HttpError(401, 'Sign in to continue.')
+    const user = requireUser(request)
     const query = parseQuery(querySchema, request.query)
     let view
     try {

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { enforceAccess } from '../../../platform/access.js'
+import { enforceAccess, requireUser } from '../../../platform/access.js'
 import { recordAudit } from '../../../platform/audit.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
 import { formBody } from '../../../platform/forms.js'
@@ -39,8 +39,7 @@ const access = { roles: ['commissioner', 'analyst'] as const }
 const templatesDir = (...parts: string[]) => fromRoot('src', 'features', 'needs', 'importers', 'templates', ...parts)
 
 function who(request: FastifyRequest) {
-  const u = request.currentUser
-  if (!u) throw new HttpError(401, 'Sign in to continue.')
+  const u = requireUser(request)
   return { scope: u.scope, userId: u.id, actor: { userId: u.id, label: u.email } }
 }
 

@@ -1,6 +1,6 @@
 /** Local insight from stakeholders and by-and-for organisations, and the priorities recorded from the assessment. */
 import { insightCohorts } from '../../../../db/schema/needs.js'
-import { cohortLabel } from '../../insight/cohorts.js'
+import { cohortLabel } from '../../../../platform/cohorts.js'
 import { textCell } from '../cells.js'
 import { formatDay } from '../../../../lib/dates.js'
 import type { AssessmentData } from '../model.js'
