@@ -168,6 +168,7 @@ export function buildAccess(data: AssessmentData): SectionView {
       label: s.label,
     })),
     rowFor: (value, sex) => row(sex, ageGroup, value),
+    notes: [ALCOHOL_GROUPS_NOTE],
   })
   section.tables.push(bySubstance.table)
   section.charts.push({
@@ -291,6 +292,10 @@ function point(x: string, r: ShareResult | undefined) {
   }
 }
 
+/** Why "Alcohol" (the need comparison) and "Alcohol only" (a substance group) give different shares. */
+const ALCOHOL_GROUPS_NOTE =
+  '“Alcohol” in the comparison with need is two ViewIt substance groups together, “alcohol only” and “non-opiates and alcohol”, as OHID counts dependent drinkers in treatment for indicator 93532. The “Alcohol only” substance group leaves out people who use non-opiate drugs as well as alcohol, so women’s share of it is a different figure.'
+
 function breakdownTable(
   data: AssessmentData,
   opts: {
@@ -299,6 +304,7 @@ function breakdownTable(
     heading: string
     items: { value: string; label: string }[]
     rowFor: (value: string, sex: Sex) => ReturnType<AssessmentData['ndtms']['row']>
+    notes?: string[]
   },
 ): { table: TableView; labels: string[]; treat: ShareResult[]; fresh: ShareResult[] } {
   const inputs: CountInput[] = []
@@ -347,7 +353,7 @@ function breakdownTable(
         ...shareColumns('New presentations: women’s share', 'new'),
       ],
       rows,
-      notes: countNotes(data.ndtms, WILSON_NOTE),
+      notes: countNotes(data.ndtms, WILSON_NOTE, ...(opts.notes ?? [])),
     },
     labels: opts.items.map((i) => i.label),
     treat,
@@ -506,6 +512,7 @@ function needTable(data: AssessmentData): { table: TableView; findings: string[]
       notes: countNotes(
         data.ndtms,
         `Alcohol: ${bases.alcohol ?? ''}. Opiates and crack: ${bases.ocu ?? ''}.`,
+        ALCOHOL_GROUPS_NOTE,
         WILSON_NOTE,
       ),
     },

@@ -252,7 +252,7 @@ export function buildRepresentation(data: AssessmentData): SectionView {
     ]
     const table: TableView = {
       id: `representation-${ch.id}`,
-      caption: `Women in treatment by ${ch.name}${forWhom}, ${period}`,
+      caption: `${ch.cohorts.length === 1 ? cohortInfo[main].label : 'Women in treatment and women starting treatment'} by ${ch.name}${forWhom}, ${period}`,
       columns,
       rows,
       notes: countNotes(

@@ -181,7 +181,7 @@ export function buildExits(data: AssessmentData): SectionView {
   const both = rows(data)
   const exits = comparisonTable({
     id: 'exits',
-    caption: `How treatment ended, as a share of everyone in treatment, women and men${forWhom}, ${period}`,
+    caption: `How treatment ended (transfers left out), as a share of everyone in treatment, women and men${forWhom}, ${period}`,
     categoryHeading: 'How treatment ended',
     categories: exitReasons,
     totalMeasure: 'intreatment_allintx',
@@ -191,6 +191,7 @@ export function buildExits(data: AssessmentData): SectionView {
     notes: countNotes(
       data.ndtms,
       'ViewIt publishes no total of people leaving treatment, and adding up its 14 rounded exit reasons could be out by dozens. So each reason is a share of everyone in treatment in the year, the measure OHID uses for successful completion.',
+      'Transfers to another treatment provider (in custody or not) are left out: a transfer carries treatment on rather than ending it. The rows shown are 6 of the 14 reasons ViewIt publishes; moved away, referred on, treatment declined, no appropriate treatment, not known and inconsistent are not shown.',
       WILSON_NOTE,
       DIFFERENCE_NOTE,
     ),

@@ -258,6 +258,25 @@ export async function buildUnmetNeed(data: AssessmentData, slicer = new TimeSlic
     }),
   })
 
+  // Say on the page (not only in the import's warnings) when an imported Fingertips file has no rows for the council.
+  const council = data.scope.areaCode
+  const councilName = data.scope.councilName
+  const fingertipsImported = data.imports.some((i) => i.kind === 'fingertips')
+  const noCouncilRows = needKinds.filter(
+    (k) =>
+      published.some((f) => f.indicatorId === k.indicatorId) &&
+      !published.some((f) => f.indicatorId === k.indicatorId && f.areaCode === council),
+  )
+  for (const k of noCouncilRows) {
+    findings.push(
+      `The Fingertips file imported for ${k.people} (indicator ${String(k.indicatorId)}) has no rows for ${councilName}, so OHID’s published figure is shown for England only.`,
+    )
+  }
+  if (fingertipsImported && published.length === 0) {
+    findings.push(
+      `The Fingertips files imported have no rows for ${councilName} or England for indicators 93532 and 93517, so OHID’s published unmet need cannot be shown.`,
+    )
+  }
   if (published.length > 0) {
     const fingertips = fingertipsTable(data, published)
     section.tables.push(fingertips.table)
