@@ -7,12 +7,11 @@
  * organisation owns (a service they do not own is a 404, tested in test/directory/web/). Nobody
  * else may use them: panel members, partners and administrators are refused.
  */
-import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { memberships, organisations } from '../../../src/db/schema/index.js'
-import { saveOrganisation, saveService } from '../../../src/features/directory/repository.js'
+import { memberships } from '../../../src/db/schema/index.js'
 import type { TenantScope } from '../../../src/platform/tenancy.js'
+import { makeDirectoryOrganisation, makeProviderOrganisation, makeService } from '../../support/factories.js'
 import type { Expected } from '../route-matrix.js'
 
 const directoryTeam = ['commissioner', 'analyst', 'provider'] as const
@@ -30,8 +29,6 @@ export const expected: Record<string, Expected> = {
   'GET /directory/services/:id/history': directoryTeam,
 }
 
-const actor = { userId: null, label: 'security test', role: 'commissioner' }
-
 /**
  * A service (with one place and one women-only Monday session) of a directory organisation owned
  * by a new provider organisation of the council. Every user of the council who already holds the
@@ -42,16 +39,7 @@ const actor = { userId: null, label: 'security test', role: 'commissioner' }
 export const factories: Record<string, (app: FastifyInstance, scope: TenantScope) => Promise<string>> = {
   'directory-service': async (app, scope) => {
     const db = app.db
-    const providerRows = await db
-      .insert(organisations)
-      .values({
-        tenantId: scope.tenantId,
-        kind: 'provider',
-        name: `Example: Recovery provider of ${scope.councilName}`,
-      })
-      .returning({ id: organisations.id })
-    const providerId = providerRows[0]?.id
-    if (!providerId) throw new Error('no provider organisation id')
+    const providerId = await makeProviderOrganisation(db, scope, `Example: Recovery provider of ${scope.councilName}`)
     const providerUsers = await db
       .selectDistinct({ userId: memberships.userId })
       .from(memberships)
@@ -69,69 +57,28 @@ export const factories: Record<string, (app: FastifyInstance, scope: TenantScope
         )
         .onConflictDoNothing()
     }
-    const organisationId = randomUUID()
-    await saveOrganisation(
-      db,
-      scope,
-      actor,
-      {
-        id: organisationId,
-        name: 'Example: Recovery Trust',
-        description: 'Example organisation for the security tests.',
+    const organisationId = await makeDirectoryOrganisation(db, scope, {
+      name: 'Example: Recovery Trust',
+      description: 'Example organisation for the security tests.',
+      owner: providerId,
+    })
+    const serviceId = await makeService(db, scope, {
+      name: 'Example: Women’s recovery group',
+      organisationId,
+      description: 'A weekly group for women in recovery.',
+      status: 'draft',
+      serviceType: 'community-treatment',
+      substances: ['alcohol'],
+      features: ['women-only-groups'],
+      internalNotes: `Internal note of ${scope.councilName}`,
+      place: {
+        name: 'Example: Recovery hub',
+        addressLine1: '1 Example Street',
+        latitude: 51.5874,
+        longitude: -0.2238,
       },
-      { ownerOrganisationId: providerId },
-    )
-    const serviceId = randomUUID()
-    const salId = randomUUID()
-    await saveService(
-      db,
-      scope,
-      actor,
-      {
-        service: {
-          id: serviceId,
-          organisationId,
-          name: 'Example: Women’s recovery group',
-          description: 'A weekly group for women in recovery.',
-          status: 'draft',
-          serviceType: 'community-treatment',
-          substances: ['alcohol'],
-          features: ['women-only-groups'],
-          internalNotes: `Internal note of ${scope.councilName}`,
-          contacts: [],
-          serviceAreas: [],
-          eligibility: { womenOnly: false },
-          version: 1,
-        },
-        places: [
-          {
-            serviceAtLocationId: salId,
-            location: {
-              id: randomUUID(),
-              name: 'Example: Recovery hub',
-              addressLine1: '1 Example Street',
-              town: 'London',
-              postcode: 'NW4 4BG',
-              latitude: 51.5874,
-              longitude: -0.2238,
-              accessibility: [],
-            },
-            schedules: [
-              {
-                id: randomUUID(),
-                serviceAtLocationId: salId,
-                dayOfWeek: 'monday',
-                start: '10:00',
-                end: '12:00',
-                womenOnly: true,
-                mode: 'in_person',
-              },
-            ],
-          },
-        ],
-      },
-      null,
-    )
+      sessions: [['monday', '10:00', '12:00', true]],
+    })
     return serviceId
   },
 }
