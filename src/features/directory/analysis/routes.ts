@@ -13,6 +13,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { loadLsoaCentroids } from '../../../lib/lsoa.js'
+import { sendDownload } from '../../../platform/downloads.js'
 import { requireUser } from '../../../platform/access.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
 import { parseQuery } from '../../../platform/forms.js'
@@ -39,7 +40,6 @@ import { distanceMap } from './map.js'
 import {
   cohortsPage,
   colocationPage,
-  displayTable,
   distanceHeadline,
   distancePage,
   featuresPage,
@@ -48,6 +48,7 @@ import {
   type PageBase,
   summaryView,
   tableToCsv,
+  toTableView,
   timePage,
 } from './tables.js'
 
@@ -327,7 +328,7 @@ function respond(reply: FastifyReply, page: PageBase, opts: RespondOptions): Fas
     return reply.code(errors ? 400 : 200).view(`${V}/${opts.template}`, {
       pageTitle: opts.title,
       page,
-      tables: Object.fromEntries(page.tables.map((t) => [t.id, displayTable(t)])),
+      tables: Object.fromEntries(page.tables.map((t) => [t.id, toTableView(t)])),
       downloadBase: `${opts.self}${opts.self.includes('?') ? '&' : '?'}`,
       errors,
       ...opts.context,
@@ -335,20 +336,21 @@ function respond(reply: FastifyReply, page: PageBase, opts: RespondOptions): Fas
   }
   const chosen = opts.table === undefined ? undefined : findTable(page, opts.table)
   if (opts.table !== undefined && !chosen) throw notFound('table')
-  reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')
   if (opts.format === 'csv') {
     const csvTable = chosen ?? page.tables[0]
     if (!csvTable) throw notFound('table')
-    return reply
-      .header('content-disposition', `attachment; filename="${opts.fileStem}-${csvTable.id}.csv"`)
-      .type('text/csv; charset=utf-8')
-      .send(tableToCsv(csvTable))
+    return sendDownload(reply, {
+      format: 'csv',
+      fileName: `${opts.fileStem}-${csvTable.id}.csv`,
+      csv: tableToCsv(csvTable),
+    })
   }
   const body = chosen
     ? { council: page.council, generatedAt: page.generatedAt, directory: page.directory, table: chosen }
     : page
-  return reply
-    .header('content-disposition', `attachment; filename="${opts.fileStem}${chosen ? `-${chosen.id}` : ''}.json"`)
-    .type('application/json; charset=utf-8')
-    .send(JSON.stringify(body, null, 2))
+  return sendDownload(reply, {
+    format: 'json',
+    fileName: `${opts.fileStem}${chosen ? `-${chosen.id}` : ''}.json`,
+    json: body,
+  })
 }

@@ -4,8 +4,8 @@
  * the same numbers. Distances are rounded to 0.1 km and shares to 0.1 percentage points here, once.
  * Pure.
  */
-import { type CsvCell, toCsv } from '../../../lib/csv.js'
 import type { DistanceSummary } from '../../../lib/lsoa.js'
+import { type Cell, type TableView, tableToCsv as writeTable } from '../../../lib/table.js'
 import { dayLabels, sessionModeLabels } from '../model.js'
 import { serviceTypeLabel } from '../taxonomy.js'
 import {
@@ -26,6 +26,8 @@ export interface TableColumn {
   key: string
   label: string
   kind: ColumnKind
+  /** Wide data: in the CSV and JSON, not on the page (src/lib/table.ts). */
+  downloadOnly?: boolean
 }
 
 /** A count with its share rounded for display, e.g. 2 of 3 services (66.7%). */
@@ -70,7 +72,29 @@ export function displayCell(kind: ColumnKind, value: TableCell | undefined): str
   return countFormat.format(value)
 }
 
-/** The table's header and rows for the page: display strings, and whether each column is numeric. */
+/** One cell of the shared table model: its machine value, what the page shows, and its status. */
+export function toCell(kind: ColumnKind, value: TableCell | undefined): Cell {
+  const display = displayCell(kind, value)
+  if (value === null || value === undefined) return { value: null, display, status: 'not-available' }
+  if (typeof value === 'object') return { value: value.count, display, status: 'shown', share: value.percent }
+  return { value, display, status: 'shown' }
+}
+
+/**
+ * The analysis table in the shared table model (src/lib/table.ts), which the page's partial and the
+ * CSV writer read. The page tables keep their typed values (`AnalysisTable`) for the JSON download.
+ */
+export function toTableView(table: AnalysisTable): TableView {
+  return {
+    id: table.id,
+    caption: table.caption,
+    columns: table.columns.map((c) => (c.downloadOnly ? { ...c } : { key: c.key, label: c.label, kind: c.kind })),
+    rows: table.rows.map((row) => Object.fromEntries(table.columns.map((c) => [c.key, toCell(c.kind, row[c.key])]))),
+    notes: table.notes,
+  }
+}
+
+/** Every column's display strings (the CSV's columns, including the download-only ones). */
 export function displayTable(table: AnalysisTable): {
   id: string
   caption: string
@@ -78,40 +102,21 @@ export function displayTable(table: AnalysisTable): {
   rows: string[][]
   notes: string[]
 } {
+  const view = toTableView(table)
   return {
-    id: table.id,
-    caption: table.caption,
-    columns: table.columns.map((c) => ({ label: c.label, numeric: c.kind !== 'text' })),
-    rows: table.rows.map((row) => table.columns.map((c) => displayCell(c.kind, row[c.key]))),
-    notes: table.notes,
+    id: view.id,
+    caption: view.caption,
+    columns: view.columns.map((c) => ({ label: c.label, numeric: c.kind !== 'text' })),
+    rows: view.rows.map((row) => view.columns.map((c) => row[c.key]?.display ?? '')),
+    notes: view.notes,
   }
 }
 
 /**
- * One table as CSV: one column per column, with the machine values (numbers stay numbers); a
+ * One table as CSV through the shared writer: machine values (numbers stay numbers); a
  * count-and-share column becomes two, '<label>: services' and '<label>: share (%)'.
  */
-export function tableToCsv(table: AnalysisTable): string {
-  const header: string[] = []
-  for (const c of table.columns) {
-    if (c.kind === 'count-share') header.push(`${c.label}: services`, `${c.label}: share (%)`)
-    else header.push(c.label)
-  }
-  const rows = table.rows.map((row) => {
-    const out: CsvCell[] = []
-    for (const c of table.columns) {
-      const value = row[c.key]
-      if (c.kind === 'count-share') {
-        const v = typeof value === 'object' && value !== null ? value : null
-        out.push(v?.count ?? null, v?.percent ?? null)
-      } else {
-        out.push(typeof value === 'object' ? null : value)
-      }
-    }
-    return out
-  })
-  return toCsv(header, rows)
-}
+export const tableToCsv = (table: AnalysisTable): string => writeTable(toTableView(table), 'values')
 
 const yesNo = (value: boolean): string => (value ? 'Yes' : 'No')
 

@@ -6,14 +6,11 @@
  *   display string and the cell's status.
  */
 import { type CsvCell, toCsv } from '../../../lib/csv.js'
+import { tableToCsv as writeTable } from '../../../lib/table.js'
 import type { AssessmentView, TableView } from './types.js'
 
-export function tableToCsv(table: TableView): string {
-  return toCsv(
-    table.columns.map((c) => c.label),
-    table.rows.map((row) => table.columns.map((c) => row[c.key]?.display ?? '')),
-  )
-}
+/** One table as the page shows it: the shared writer's display strings. */
+export const tableToCsv = (table: TableView): string => writeTable(table, 'display')
 
 export const LONG_CSV_HEADER = ['section', 'table', 'caption', 'row', 'column', 'value', 'display', 'status']
 

@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { recordAudit } from '../../../platform/audit.js'
+import { sendDownload } from '../../../platform/downloads.js'
 import { requireUser } from '../../../platform/access.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
 import { parseQuery } from '../../../platform/forms.js'
@@ -127,12 +128,8 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
     if (query.table !== undefined && !table) throw notFound('table')
     const fileName = downloadFileName(view, format, table?.id ?? (section ? `${section.id}-section` : undefined))
     await audit(user, view, format, fileName, table?.id ?? (section ? `section:${section.id}` : undefined))
-    reply
-      .header('content-disposition', `attachment; filename="${fileName}"`)
-      .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
     if (format === 'csv') {
-      return reply.type('text/csv; charset=utf-8').send(table ? tableToCsv(table) : assessmentToCsv(scopeView))
+      return sendDownload(reply, { format, fileName, csv: table ? tableToCsv(table) : assessmentToCsv(scopeView) })
     }
     const body = table
       ? {
@@ -144,7 +141,7 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
           sources: view.sources,
         }
       : scopeView
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(body, null, 2))
+    return sendDownload(reply, { format, fileName, json: body })
   }
 
   app.get(paths.needs.overview, { config: { access } }, (request, reply) =>

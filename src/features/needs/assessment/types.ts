@@ -5,43 +5,10 @@
  * formats a raw count itself.
  */
 
-/** How a cell's value came to be what is shown. */
-export type CellStatus =
-  | 'shown'
-  /** a count of 1 to 4, hidden */
-  | 'primary'
-  /** hidden so a primary-suppressed cell cannot be recovered by subtraction */
-  | 'secondary'
-  /** suppressed by the publisher (`*`, `c`, empty Fingertips value) */
-  | 'publisher'
-  /** not available (NULL, no data for that year) */
-  | 'not-available'
+// The table model is shared with the analysis pages (src/lib/table.ts).
+import type { TableView } from '../../../lib/table.js'
 
-export interface Cell {
-  /** Machine value for CSV/JSON: a number when shown, otherwise null (text columns: the text). */
-  value: number | string | null
-  /** Exactly what the page shows: "455", "31.1%", "<5", "[c]", "n/a". */
-  display: string
-  status: CellStatus
-  /** Built on a stated assumption (e.g. a female share of a Persons estimate). */
-  modelled?: boolean
-}
-
-export interface Column {
-  key: string
-  label: string
-  kind: 'text' | 'count' | 'percent' | 'ratio' | 'number'
-}
-
-export interface TableView {
-  /** Unique within the assessment; used in `?format=csv&table=<id>`. */
-  id: string
-  caption: string
-  columns: Column[]
-  rows: Record<string, Cell>[]
-  /** Plain-English notes shown under the table (rounding, method, suppression). */
-  notes: string[]
-}
+export type { Cell, CellStatus, Column, TableView } from '../../../lib/table.js'
 
 export interface ChartView {
   id: string
