@@ -2,13 +2,16 @@
  * The council's audit trail: who signed in, changed or exported what. Commissioners and
  * administrators read it and download it as CSV (the download itself is audited).
  */
+import { and, eq, inArray } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { users } from '../../db/schema/index.js'
 import { toCsv } from '../../lib/csv.js'
 import { listAudit, recordAudit } from '../../platform/audit.js'
 import { requireUser } from '../../platform/access.js'
 import { parseForm, parseQuery } from '../../platform/forms.js'
 import { paths } from '../../platform/paths.js'
+import { auditInWords } from './wording.js'
 
 const access = { roles: ['commissioner', 'admin'] as const }
 const PAGE = 50
@@ -69,9 +72,29 @@ export function registerAuditRoutes(app: FastifyInstance): void {
     })
     const page = rows.slice(0, PAGE)
     const last = page[page.length - 1]
+    // People the entries are about, by name (or email when the name is the email's own).
+    const userIds = [...new Set(page.flatMap((r) => (r.subjectType === 'user' && r.subjectId ? [r.subjectId] : [])))]
+    const people =
+      userIds.length === 0
+        ? []
+        : await db
+            .select({ id: users.id, email: users.email, displayName: users.displayName })
+            .from(users)
+            .where(and(eq(users.tenantId, user.scope.tenantId), inArray(users.id, userIds)))
+    const nameOf = new Map(
+      people.map((p) => [p.id, p.displayName && p.displayName !== p.email ? `${p.displayName} (${p.email})` : p.email]),
+    )
     return reply.view('features/audit/views/list.njk', {
       pageTitle: 'Audit trail',
-      rows: page,
+      rows: page.map((r) => ({
+        at: r.at,
+        actorLabel: r.actorLabel,
+        what: auditInWords({
+          action: r.action,
+          details: r.details,
+          subjectName: r.subjectType === 'user' && r.subjectId ? (nameOf.get(r.subjectId) ?? null) : null,
+        }),
+      })),
       olderHref: rows.length > PAGE && last ? `${paths.audit.list}?before=${String(last.id)}` : null,
       newestHref: query.before ? paths.audit.list : null,
     })
