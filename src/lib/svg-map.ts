@@ -344,3 +344,229 @@ export function bandsFromBreaks(
     },
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Point map: places marked by kind over a plain background of areas
+
+/** Marker shapes, so that a kind is told by its shape as well as its colour. */
+export const markerShapes = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'cross'] as const
+export type MarkerShape = (typeof markerShapes)[number]
+
+export interface PointKind {
+  key: string
+  label: string
+  shape: MarkerShape
+  /** A colour for the marker, e.g. '#0072b2'. */
+  fill: string
+}
+
+export interface MapPoint {
+  lat: number
+  lon: number
+  kind: string
+  /** Filled markers and hollow ones are told apart in the key (e.g. women-only or not). */
+  filled: boolean
+  /** Shown as the marker's own <title>. */
+  label: string
+}
+
+export interface PlaceLabel {
+  lat: number
+  lon: number
+  text: string
+}
+
+export interface PointMapOptions {
+  /** Prefix for element ids, unique on the page. */
+  id: string
+  title: string
+  description: string
+  /** Areas drawn as a plain background (e.g. the council's LSOAs). */
+  areas: MapFeatureCollection
+  outline?: MapFeatureCollection
+  /** Place names written on the map (e.g. postcode districts). */
+  labels?: readonly PlaceLabel[]
+  /** In key order; every point's kind must be one of them. */
+  kinds: readonly PointKind[]
+  points: readonly MapPoint[]
+  /** Key text for filled and hollow markers. */
+  filledLabel: string
+  hollowLabel: string
+  width?: number
+}
+
+const BACKGROUND_FILL = '#f3f2f1'
+const MARKER_SIZE = 6
+/** Markers closer than this (SVG units) are spread around their shared spot so that each can be seen. */
+const OVERLAP = 4
+
+/** SVG for one marker centred on (x, y); `size` is about half its width. */
+function markerElement(shape: MarkerShape, x: number, y: number, size: number, attrs: string, title: string): string {
+  const t = title === '' ? '' : `<title>${escapeXml(title)}</title>`
+  const n = (v: number) => fmt(v)
+  switch (shape) {
+    case 'circle':
+      return `<circle cx="${n(x)}" cy="${n(y)}" r="${n(size)}"${attrs}>${t}</circle>`
+    case 'square':
+      return `<rect x="${n(x - size * 0.9)}" y="${n(y - size * 0.9)}" width="${n(size * 1.8)}" height="${n(size * 1.8)}"${attrs}>${t}</rect>`
+    case 'triangle':
+      return `<path d="M${n(x)} ${n(y - size * 1.15)}L${n(x + size * 1.1)} ${n(y + size * 0.8)}L${n(x - size * 1.1)} ${n(y + size * 0.8)}z"${attrs}>${t}</path>`
+    case 'triangle-down':
+      return `<path d="M${n(x)} ${n(y + size * 1.15)}L${n(x + size * 1.1)} ${n(y - size * 0.8)}L${n(x - size * 1.1)} ${n(y - size * 0.8)}z"${attrs}>${t}</path>`
+    case 'diamond':
+      return `<path d="M${n(x)} ${n(y - size * 1.25)}L${n(x + size * 1.25)} ${n(y)}L${n(x)} ${n(y + size * 1.25)}L${n(x - size * 1.25)} ${n(y)}z"${attrs}>${t}</path>`
+    case 'cross': {
+      const a = size * 0.45
+      const b = size * 1.15
+      return `<path d="M${n(x - a)} ${n(y - b)}h${n(2 * a)}v${n(b - a)}h${n(b - a)}v${n(2 * a)}h${n(a - b)}v${n(b - a)}h${n(-2 * a)}v${n(a - b)}h${n(a - b)}v${n(-2 * a)}h${n(b - a)}z"${attrs}>${t}</path>`
+    }
+  }
+}
+
+/**
+ * Screen positions for the points: points that fall on (almost) the same spot, such as several
+ * services in one building, are set around a small circle centred on that spot, in the order
+ * given, so that every marker shows. Deterministic.
+ */
+export function spreadPositions(
+  positions: readonly { x: number; y: number }[],
+  gap = MARKER_SIZE * 2.2,
+): { x: number; y: number }[] {
+  const groups: { x: number; y: number; members: number[] }[] = []
+  positions.forEach((p, i) => {
+    const group = groups.find((g) => Math.hypot(g.x - p.x, g.y - p.y) < OVERLAP)
+    if (group) group.members.push(i)
+    else groups.push({ x: p.x, y: p.y, members: [i] })
+  })
+  const out = positions.map((p) => ({ x: p.x, y: p.y }))
+  for (const g of groups) {
+    const count = g.members.length
+    if (count < 2) continue
+    // A circle on which neighbouring markers are `gap` apart: chord 2r·sin(π/n) = gap.
+    const radius = gap / (2 * Math.sin(Math.PI / count))
+    g.members.forEach((member, k) => {
+      const angle = -Math.PI / 2 + (2 * Math.PI * k) / count
+      out[member] = { x: g.x + radius * Math.cos(angle), y: g.y + radius * Math.sin(angle) }
+    })
+  }
+  return out
+}
+
+/** Places marked by kind (shape and colour) and by filled or hollow, over plain areas, as an SVG string. */
+export function pointMap(options: PointMapOptions): string {
+  checkId(options.id)
+  const width = options.width ?? 640
+  const kindByKey = new Map(options.kinds.map((k) => [k.key, k]))
+  for (const p of options.points) {
+    if (!kindByKey.has(p.kind)) throw new Error(`Unknown point kind: ${p.kind}`)
+  }
+  // The caller chooses which points belong on the map; the extent takes them all in.
+  const located = options.points.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon))
+  const extent = extentOf(
+    [options.areas, ...(options.outline ? [options.outline] : [])],
+    located.map((p) => ({ ...p })),
+  ) ?? {
+    minLon: 0,
+    minLat: 0,
+    maxLon: 1,
+    maxLat: 1,
+  }
+  const proj = projection(extent, width)
+  const inside = (lat: number, lon: number) =>
+    Number.isFinite(lat) &&
+    Number.isFinite(lon) &&
+    lat >= extent.minLat &&
+    lat <= extent.maxLat &&
+    lon >= extent.minLon &&
+    lon <= extent.maxLon
+  const shown = located
+  const spots = spreadPositions(shown.map((p) => ({ x: proj.x(p.lon), y: proj.y(p.lat) })))
+
+  const areaPaths = options.areas.features
+    .map((f) => pathData(f.geometry, proj))
+    .filter((d) => d !== '')
+    .map((d) => `<path d="${d}"/>`)
+  const outlinePaths = (options.outline?.features ?? [])
+    .map((f) => pathData(f.geometry, proj))
+    .filter((d) => d !== '')
+    .map((d) => `<path d="${d}"/>`)
+  const labelEls = (options.labels ?? [])
+    .filter((l) => inside(l.lat, l.lon))
+    .map(
+      (l) =>
+        `<text x="${fmt(proj.x(l.lon))}" y="${fmt(proj.y(l.lat))}" text-anchor="middle">${escapeXml(l.text)}</text>`,
+    )
+  const markerEls = shown.map((p, i) => {
+    const kind = kindByKey.get(p.kind)
+    const spot = spots[i] ?? { x: 0, y: 0 }
+    const fill = kind?.fill ?? MARKER_FILL
+    const attrs = p.filled
+      ? ` fill="${escapeXml(fill)}" stroke="${TEXT_FILL}" stroke-width="1"`
+      : ` fill="#ffffff" stroke="${escapeXml(fill)}" stroke-width="2.5"`
+    return markerElement(kind?.shape ?? 'circle', spot.x, spot.y, MARKER_SIZE, attrs, p.label)
+  })
+
+  // Key below the map: one row per kind in use, then filled and hollow.
+  const used = options.kinds.filter((k) => shown.some((p) => p.kind === k.key))
+  const legendTop = Math.ceil(proj.height) + 8
+  const rows: string[] = []
+  const rowY = (row: number) => legendTop + 28 + row * LEGEND_ROW
+  const cx = PADDING + SWATCH / 2
+  used.forEach((k, row) => {
+    rows.push(
+      markerElement(
+        k.shape,
+        cx,
+        rowY(row) + SWATCH / 2,
+        MARKER_SIZE,
+        ` fill="${escapeXml(k.fill)}" stroke="${TEXT_FILL}" stroke-width="1"`,
+        '',
+      ) + `<text x="${PADDING + SWATCH + 8}" y="${rowY(row) + 13}">${escapeXml(k.label)}</text>`,
+    )
+  })
+  let row = used.length
+  if (shown.some((p) => p.filled)) {
+    rows.push(
+      markerElement(
+        'circle',
+        cx,
+        rowY(row) + SWATCH / 2,
+        MARKER_SIZE,
+        ` fill="${TEXT_FILL}" stroke="${TEXT_FILL}" stroke-width="1"`,
+        '',
+      ) + `<text x="${PADDING + SWATCH + 8}" y="${rowY(row) + 13}">${escapeXml(options.filledLabel)}</text>`,
+    )
+    row++
+  }
+  if (shown.some((p) => !p.filled)) {
+    rows.push(
+      markerElement(
+        'circle',
+        cx,
+        rowY(row) + SWATCH / 2,
+        MARKER_SIZE,
+        ` fill="#ffffff" stroke="${TEXT_FILL}" stroke-width="2.5"`,
+        '',
+      ) + `<text x="${PADDING + SWATCH + 8}" y="${rowY(row) + 13}">${escapeXml(options.hollowLabel)}</text>`,
+    )
+    row++
+  }
+  const height = legendTop + 28 + row * LEGEND_ROW
+  const titleId = `${options.id}-title`
+  const descId = `${options.id}-desc`
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-labelledby="${titleId} ${descId}" font-family="${FONT}" font-size="14">`,
+    `<title id="${titleId}">${escapeXml(options.title)}</title>`,
+    `<desc id="${descId}">${escapeXml(options.description)}</desc>`,
+    `<g fill="${BACKGROUND_FILL}" stroke="#b1b4b6" stroke-width="0.5" stroke-linejoin="round" fill-rule="evenodd">${areaPaths.join('')}</g>`,
+    outlinePaths.length > 0
+      ? `<g fill="none" stroke="${OUTLINE_STROKE}" stroke-width="1.5" stroke-linejoin="round">${outlinePaths.join('')}</g>`
+      : '',
+    labelEls.length > 0
+      ? `<g fill="#505a5f" font-size="12" stroke="#ffffff" stroke-width="3" paint-order="stroke" stroke-linejoin="round">${labelEls.join('')}</g>`
+      : '',
+    markerEls.length > 0 ? `<g>${markerEls.join('')}</g>` : '',
+    `<g fill="${TEXT_FILL}"><text x="${PADDING}" y="${legendTop + 16}" font-weight="bold">Key</text>${rows.join('')}</g>`,
+    '</svg>',
+  ].join('')
+}

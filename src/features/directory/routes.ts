@@ -5,6 +5,7 @@ import { registerDirectoryJobs } from './api/exchange.js'
 import { registerOrukApiRoutes } from './api/routes.js'
 import { registerReviewRoutes } from './web/review-routes.js'
 import { registerDirectoryWebRoutes } from './web/routes.js'
+import { registerServiceMapRoutes } from './map/routes.js'
 
 export function registerDirectoryRoutes(app: FastifyInstance): void {
   registerOrukApiRoutes(app)
@@ -12,4 +13,5 @@ export function registerDirectoryRoutes(app: FastifyInstance): void {
   registerReviewRoutes(app)
   registerDirectoryJobs(app.jobs, app.config.orukImportAllowHosts)
   registerAnalysisRoutes(app)
+  registerServiceMapRoutes(app)
 }
