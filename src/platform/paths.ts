@@ -37,6 +37,8 @@ export const paths = {
     section: (slug: string) => `/needs/${slug}`,
     howToRead: '/needs/how-to-read',
   },
+  /** The map of the council's published services (src/features/directory/map). */
+  serviceMap: '/directory/map',
   job: (id: string) => `/jobs/${id}`,
   exit: '/exit',
   support: {
