@@ -297,6 +297,8 @@ describe('suppression of random tables (property)', () => {
     .chain(([r, c]) => fc.array(fc.array(cellValue, { minLength: c, maxLength: c }), { minLength: r, maxLength: r }))
 
   it('never leaves a group with exactly one hidden cell, never shows 1 to 4, and no hidden cell can be worked out', () => {
+    // How often each branch below ran, over all the random tables: each must have run.
+    const reached = { shown: 0, hidden: 0, shownTotal: 0 }
     fc.assert(
       fc.property(tables, (values) => {
         const { cells, groups } = table(values)
@@ -304,9 +306,11 @@ describe('suppression of random tables (property)', () => {
         expect(m.size).toBe(cells.length)
         for (const d of m.values()) {
           if (d.status === 'shown') {
+            reached.shown += 1
             expect(d.count).not.toBeNull()
             expect(d.count === 0 || (d.count ?? 0) >= 5).toBe(true)
           } else {
+            reached.hidden += 1
             expect(d.count).toBeNull()
             expect(['<5', '[c]', '[x]']).toContain(d.display)
           }
@@ -317,6 +321,7 @@ describe('suppression of random tables (property)', () => {
           expect(hidden.length).not.toBe(1)
           // Subtracting shown parts from a shown total recovers a hidden part only if it is alone.
           if (g.total !== undefined && m.get(g.total)?.status === 'shown') {
+            reached.shownTotal += 1
             const hiddenParts = g.parts.filter((k) => m.get(k)?.status !== 'shown')
             expect(hiddenParts.length).not.toBe(1)
           }
@@ -325,21 +330,36 @@ describe('suppression of random tables (property)', () => {
       }),
       { numRuns: 300 },
     )
+    expect(reached.shown).toBeGreaterThan(0)
+    expect(reached.hidden).toBeGreaterThan(0)
+    expect(reached.shownTotal).toBeGreaterThan(0)
   })
 
   it('hides every count from 1 to 4 and shows every other count unless it had to be hidden (property)', () => {
+    const reached = { missing: 0, small: 0, other: 0 }
     fc.assert(
       fc.property(tables, (values) => {
         const { cells } = table(values)
         const m = discloseCounts(cells) // no groups: primary only
         for (const c of cells) {
           const d = m.get(c.key)
-          if (c.count === null) expect(d?.display).toBe('[x]')
-          else if (c.count >= 1 && c.count <= 4) expect(d?.display).toBe('<5')
-          else expect(d?.count).toBe(c.count)
+          if (c.count === null) {
+            reached.missing += 1
+            expect(d?.display).toBe('[x]')
+          } else if (c.count >= 1 && c.count <= 4) {
+            reached.small += 1
+            expect(d?.display).toBe('<5')
+          } else {
+            reached.other += 1
+            expect(d?.count).toBe(c.count)
+          }
         }
       }),
     )
+    // Every branch above ran for some cell of the random tables.
+    expect(reached.missing).toBeGreaterThan(0)
+    expect(reached.small).toBeGreaterThan(0)
+    expect(reached.other).toBeGreaterThan(0)
   })
 })
 
