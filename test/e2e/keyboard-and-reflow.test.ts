@@ -7,6 +7,7 @@ import type { Locator, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
 import { SignInPage } from './pages/auth.js'
+import { checkAccessibility } from './pages/base-page.js'
 import { StartPage } from './pages/public.js'
 import { AdminUsersPage, AuditTrailPage, HomePage } from './pages/staff.js'
 import { pathOf, screenshot } from './support/browser.js'
@@ -129,5 +130,17 @@ describe('the layout check', () => {
       ),
     )
     await expect(checkLayout(page)).rejects.toThrow(/<div> covers <h1> "A page that reflows"/)
+  })
+})
+
+describe('the accessibility check', () => {
+  test('fails on a moderate best-practice issue: content outside any landmark', async () => {
+    const { page } = await journey.newPage()
+    const inLandmarks = `<!doctype html><html lang="en"><head><title>Landmarks</title></head><body>
+      <header><p>Service name</p></header><main><h1>Landmarks</h1><p>Text.</p></main></body></html>`
+    await page.setContent(inLandmarks)
+    await checkAccessibility(page, 'page in landmarks')
+    await page.setContent(inLandmarks.replace('<main>', '<p>A banner outside every landmark.</p><main>'))
+    await expect(checkAccessibility(page, 'page with a stray banner')).rejects.toThrow(/- region \[moderate\]/)
   })
 })

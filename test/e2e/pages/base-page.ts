@@ -39,11 +39,22 @@ export function describeViolations(where: string, violations: AxeViolation[]): s
   return lines.join('\n')
 }
 
+/** axe's best-practice rules (content in landmarks, heading order...) fail a test from this impact up. */
+export const BEST_PRACTICE_IMPACTS = ['moderate', 'serious', 'critical']
+
+/** Every WCAG violation, and the best-practice ones of moderate impact or worse. */
+export function failingViolations<V extends AxeViolation & { tags: string[] }>(violations: V[]): V[] {
+  return violations.filter(
+    (v) => v.tags.some((t) => WCAG_TAGS.includes(t)) || BEST_PRACTICE_IMPACTS.includes(v.impact ?? ''),
+  )
+}
+
 /** Runs axe on the page as it is now and fails with a readable list when anything is wrong. */
 export async function checkAccessibility(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
+  const results = await new AxeBuilder({ page }).withTags([...WCAG_TAGS, 'best-practice']).analyze()
   const where = `${what} (${new URL(page.url()).pathname})`
-  if (results.violations.length > 0) throw new Error(describeViolations(where, results.violations))
+  const failing = failingViolations(results.violations)
+  if (failing.length > 0) throw new Error(describeViolations(where, failing))
   // axe ran real checks, not an empty page.
   expect(results.passes.length, `axe found nothing to check on ${where}`).toBeGreaterThan(5)
 }
