@@ -8,6 +8,7 @@
  * and must agree. `internalNotes` and draft services are never published (oruk.ts).
  */
 import { z } from 'zod'
+import { GSS_CODE } from '../../lib/gss.js'
 import {
   type FeatureCode,
   featureCodes,
@@ -167,10 +168,7 @@ export const serviceAreaSchema = z.strictObject({
   id: uuid('Service area id'),
   name: requiredText('Service area name', 200),
   /** ONS GSS code of the area, e.g. E09000003 for Barnet. */
-  code: z
-    .string()
-    .regex(/^[EWSN][0-9]{8}$/, { error: 'Service area code must be an ONS area code, like E09000003' })
-    .optional(),
+  code: z.string().regex(GSS_CODE, { error: 'Service area code must be an ONS area code, like E09000003' }).optional(),
 })
 export type ServiceArea = z.infer<typeof serviceAreaSchema>
 

@@ -2,6 +2,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { ENGLISH_GSS_CODE } from '../../lib/gss.js'
 import { areaAliases, organisations } from '../../db/schema/index.js'
 import { requireUser } from '../../platform/access.js'
 import { notFound } from '../../platform/errors.js'
@@ -22,7 +23,8 @@ const inviteSchema = z
     councilCode: z
       .string()
       .trim()
-      .regex(/^E\d{8}$/i, 'Enter the council’s 9-character ONS code, like E09000003'),
+      .toUpperCase()
+      .regex(ENGLISH_GSS_CODE, 'Enter the council’s 9-character ONS code, like E09000003'),
   })
   .strict()
 const emptySchema = z.object({}).strict()

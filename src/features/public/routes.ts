@@ -4,6 +4,7 @@
  * /exit itself.
  */
 import type { FastifyInstance } from 'fastify'
+import { listInWords } from '../../lib/words.js'
 import { notFound } from '../../platform/errors.js'
 import { paths } from '../../platform/paths.js'
 import {
@@ -182,11 +183,6 @@ function formContext(query: SearchQuery) {
   }
 }
 
-/** 'Barnet', 'Barnet and Camden', 'Barnet, Camden and Sunderland'. */
-function listInWords(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? ''
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`
-}
 
 /**
  * The search form without an error, rendered once per choice of filters and distance (its macros

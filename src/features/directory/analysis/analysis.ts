@@ -20,6 +20,7 @@
  *   centroid to the service's address; "beyond" a distance means strictly farther (src/lib/lsoa.ts).
  */
 import { createPointIndex, haversineKm } from '../../../lib/geo.js'
+import { listInWords } from '../../../lib/words.js'
 import { distancesToNearest, type LsoaCentroid, summariseDistances, type DistanceSummary } from '../../../lib/lsoa.js'
 import { type InsightCohort, insightCohorts } from '../../../db/schema/index.js'
 import { cohortLabels } from '../../../platform/cohorts.js'
@@ -686,16 +687,8 @@ const placeNouns: Partial<Record<ServiceTypeCode, string>> = {
   'community-venue': 'community venue',
 }
 
-/** 'a', 'a and b', 'a, b and c' */
-export function andList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('')
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`
-}
-
-function orList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('')
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`
-}
+export const andList = (items: readonly string[]): string => listInWords(items)
+const orList = (items: readonly string[]): string => listInWords(items, 'or')
 
 const lowerFirst = (text: string): string =>
   /^[A-Z][a-z]/.test(text) ? `${text.charAt(0).toLowerCase()}${text.slice(1)}` : text

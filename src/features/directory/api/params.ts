@@ -6,6 +6,7 @@
  * taxonomy_id, postcode or lat + lng, proximity (km), day (monday..sunday or MO..SU), time
  * (HH:MM: a session that has started and not yet ended), council (GSS code).
  */
+import { GSS_CODE } from '../../../lib/gss.js'
 import { PostcodeDistricts, parsePostcodeQuery } from '../../../lib/postcodes.js'
 import { type DayOfWeek, daysOfWeek, isInUk, rruleDays } from '../model.js'
 import {
@@ -129,7 +130,7 @@ export function parseServiceFilters(
 
   const council = single(query, 'council')?.trim()
   if (council !== undefined && council !== '') {
-    if (!/^[EWSN][0-9]{8}$/i.test(council)) {
+    if (!GSS_CODE.test(council.toUpperCase())) {
       throw new ApiParamError('council', 'council must be an ONS area code, like E09000003')
     }
     filters.council = council.toUpperCase()

@@ -5,7 +5,7 @@
  */
 import type { TenantScope } from '../../../platform/tenancy.js'
 import type { AreaIndex } from './areas.js'
-import { GSS_CODE } from './population.js'
+import { GSS_CODE } from '../../../lib/gss.js'
 import {
   cell,
   type ColumnSpec,

@@ -8,6 +8,7 @@
  * such row becomes one stored row per age column, plus the bands the assessment uses (18+, 18-29,
  * 30-49, 50+) summed from the single years; the single years must add up to all ages.
  */
+import { GSS_CODE } from '../../../lib/gss.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import type { AreaIndex } from './areas.js'
 import {
@@ -79,9 +80,6 @@ export const populationTemplateSpec: Record<Col, ColumnSpec> = {
   count: { name: 'count', required: true },
   source: { name: 'source', required: true },
 }
-
-/** A GSS code: a letter and eight digits (E09000003). */
-export const GSS_CODE = /^[A-Z]\d{8}$/
 
 type WideCol = 'period' | 'areaCode' | 'areaName' | 'sex' | 'allAges'
 const wideSpec: Record<WideCol, ColumnSpec> = {

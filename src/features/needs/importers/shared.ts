@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { isAscii, isUtf8 } from 'node:buffer'
+import { listInWords } from '../../../lib/words.js'
 
 /** A record longer than this (characters) is not a row of a statistics file: stop reading. */
 export const MAX_RECORD_SIZE = 1_000_000
@@ -658,8 +659,7 @@ export function listText(items: string[], max = 10): string {
   const shown = items.slice(0, max)
   const more = items.length - shown.length
   const parts = more > 0 ? [...shown, `${String(more)} more`] : shown
-  if (parts.length <= 1) return parts.join('')
-  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] ?? ''}`
+  return listInWords(parts)
 }
 
 /** Period labels sort as text except that '2009/10' < '2010/11' works anyway; numbers first. */

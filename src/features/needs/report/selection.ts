@@ -3,6 +3,7 @@
  * the council's data holds, so a download or `wtc needs report` never silently falls back to
  * another year, substance group or age band than the one asked for.
  */
+import { listInWords } from '../../../lib/words.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { AssessmentSelectionError, buildAssessment } from '../assessment/service.js'
@@ -31,11 +32,6 @@ function matchOption(options: { value: string; label: string }[], wanted: string
   )
 }
 
-function listOf(items: string[]): string {
-  if (items.length <= 1) return items.join('')
-  return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
-}
-
 /**
  * Builds the assessment for the requested selection. Throws SelectionError when the council has no
  * data for the year, or the substance group or age band is not one the assessment offers.
@@ -55,7 +51,7 @@ export async function assessmentFor(
       throw new SelectionError(
         options.periods.length === 0
           ? `There is no treatment data for ${scope.councilName} yet, so there is no year ${period}. Import an NDTMS ViewIt export first.`
-          : `The data for ${scope.councilName} has no year ${period}. Years in the data: ${listOf([...options.periods].sort())}.`,
+          : `The data for ${scope.councilName} has no year ${period}. Years in the data: ${listInWords([...options.periods].sort())}.`,
       )
     }
     selection.period = period
