@@ -71,7 +71,8 @@ function registerFindSupport(app: FastifyInstance): void {
     async (request, reply) => {
       const query = readSearchQuery(request.query)
       const form = formContext(query)
-      if (query.q === undefined) return reply.view(template, { pageTitle: 'Get support', form })
+      const publicServiceName = headerName((await cache.get()).services)
+      if (query.q === undefined) return reply.view(template, { pageTitle: 'Get support', form, publicServiceName })
 
       const resolved = await resolveLocation(query.q, {
         postcodesApiUrl: app.config.postcodesApiUrl,
@@ -82,6 +83,8 @@ function registerFindSupport(app: FastifyInstance): void {
           return reply.view(template, {
             pageTitle: 'Get support',
             form,
+            publicServiceName,
+            searched: searchedInWords(query),
             choose: {
               message: resolved.message,
               choices: resolved.choices.map((c) => ({ text: c.label, href: searchUrl({ ...query, q: c.query }) })),
@@ -96,6 +99,8 @@ function registerFindSupport(app: FastifyInstance): void {
         return reply.view(template, {
           pageTitle: 'Get support',
           form,
+          publicServiceName,
+          searched: searchedInWords(query),
           errors: { summary: [{ text: resolved.message, href: '#q' }], fields: { q: { text: resolved.message } } },
           suggestions,
         })
@@ -116,6 +121,8 @@ function registerFindSupport(app: FastifyInstance): void {
       return reply.view(template, {
         pageTitle: shown.page > 1 ? `Get support (page ${String(shown.page)} of ${String(shown.pageCount)})` : 'Get support',
         form,
+        publicServiceName,
+        searched: searchedInWords(query),
         formHtml: searchFormHtml(app, query),
         results: {
           groups: helpGroups
@@ -162,7 +169,12 @@ function registerFindSupport(app: FastifyInstance): void {
       const entry = findPublicService(await cache.get(), request.params.council, request.params.id)
       if (entry === undefined) throw notFound('service')
       const s = presentServicePage(entry)
-      return reply.view(`${V}/service.njk`, { pageTitle: s.name, s, searchHref: paths.support.search })
+      return reply.view(`${V}/service.njk`, {
+        pageTitle: s.name,
+        s,
+        searchHref: paths.support.search,
+        publicServiceName: headerName([entry]),
+      })
     },
   )
 }
@@ -181,6 +193,28 @@ function formContext(query: SearchQuery) {
       checked: miles === query.distanceMiles,
     })),
   }
+}
+
+/**
+ * The public header's name: 'Find support in Barnet' (or in up to three councils, by name), so a
+ * woman sees at once which area the search covers; 'Find support' when it holds more or none.
+ */
+export function headerName(services: readonly { councilName: string }[]): string {
+  let name = headerNames.get(services)
+  if (name === undefined) {
+    const names = [...new Set(services.map((s) => s.councilName))].sort((a, b) => a.localeCompare(b, 'en-GB'))
+    name = names.length === 0 || names.length > 3 ? 'Find support' : `Find support in ${listInWords(names)}`
+    headerNames.set(services, name)
+  }
+  return name
+}
+const headerNames = new WeakMap<readonly object[], string>()
+
+/** What was searched for, in words, for the folded form's summary: 'NW4 4BG, within 10 miles, ...'. */
+function searchedInWords(query: SearchQuery): string {
+  const miles = `within ${String(query.distanceMiles)} ${query.distanceMiles === 1 ? 'mile' : 'miles'}`
+  const filters = query.filters.map((f) => filterDefinitions[f].label.toLowerCase())
+  return [(query.q ?? '').trim(), miles, ...filters].filter((x) => x !== '').join(', ')
 }
 
 

@@ -31,6 +31,7 @@ export class FindSupportPage extends BasePage {
 
   /** Fills in the plain GET form and submits it; the next page is the results (or the errors). */
   async search(input: SearchInput): Promise<this> {
+    await this.openChangeYourSearch()
     await this.placeInput.fill(input.place)
     const boxes = this.page.getByRole('group', { name: 'Only show services with' }).getByRole('checkbox')
     for (const box of await boxes.all()) await box.setChecked(false)
@@ -43,6 +44,24 @@ export class FindSupportPage extends BasePage {
     }
     await this.clickAndWaitForNextPage(this.page.getByRole('button', { name: 'Search', exact: true }))
     return this
+  }
+
+  /** After a search the form is folded in "Change your search": opens it when it is closed. */
+  async openChangeYourSearch(): Promise<void> {
+    const details = this.changeYourSearch
+    if ((await details.count()) === 0) return
+    if (!(await details.evaluate((el) => (el as HTMLDetailsElement).open))) {
+      await details.locator('summary').click()
+    }
+  }
+
+  get changeYourSearch(): Locator {
+    return this.page.locator('details#change-search')
+  }
+
+  /** The first result card. */
+  get firstResult(): Locator {
+    return this.page.locator('.app-find-support__result').first()
   }
 
   /** The heading above the results, e.g. '1 service found within 1 mile of the SW1A postcode district'. */

@@ -123,3 +123,43 @@ describe('services the public cannot see', () => {
     }
   })
 })
+
+describe('the search form folds away after a search', () => {
+  const details = (html: string) => /<details class="govuk-details app-find-support__change"[^>]*>/.exec(html)?.[0]
+  const summary = (html: string) =>
+    /<span class="govuk-details__summary-text app-find-support__link">([\s\S]*?)<\/span><\/span>/
+      .exec(html)?.[1]
+      ?.replace(/<[^>]+>/g, '')
+      .trim()
+
+  it('shows the form plainly before a search', async () => {
+    const { html } = await get('/support')
+    expect(details(html)).toBeUndefined()
+    expect(html).toContain('id="q"')
+  })
+
+  it('is folded in a closed “Change your search” naming the place, distance and filters after a search', async () => {
+    const { html } = await get('/support?q=NW4+4BG&filter=women-only&distance=5')
+    expect(details(html)).toBe('<details class="govuk-details app-find-support__change" id="change-search">')
+    expect(summary(html)).toBe('Change your search: NW4 4BG, within 5 miles, women-only service or sessions')
+    // The form is still there (inside the details), so it works without JavaScript.
+    expect(html).toContain('id="q"')
+    expect(html.indexOf('id="change-search"')).toBeLessThan(html.indexOf('id="results-heading"'))
+  })
+
+  it('is open when the search needs changing', async () => {
+    const { status, html } = await get('/support?q=NW4+4B')
+    expect(status).toBe(400)
+    expect(details(html)).toBe('<details class="govuk-details app-find-support__change" id="change-search" open>')
+  })
+})
+
+describe('the public header', () => {
+  it('names the councils the search covers', async () => {
+    // fixtures.ts imports services of Barnet, Camden and Sunderland (published ones of each).
+    const { html } = await get('/support')
+    expect(html).toContain('Find support in Barnet, Camden and Sunderland')
+    const one = await get(paths.support.service(councilCodes.camden, id('camden-da')))
+    expect(one.html).toContain('Find support in Camden')
+  })
+})
