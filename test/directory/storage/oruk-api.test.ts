@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_DIRECTORY_COUNCIL, demoDirectory } from '../../../src/features/directory/demo-directory.js'
 import { seedDirectoryDemo } from '../../../src/features/directory/demo-seed.js'
 import { stableId } from '../../../src/features/directory/ids.js'
-import { type Directory, DirectoryIndex, type Service, toMinutes } from '../../../src/features/directory/model.js'
-import { serviceToOruk } from '../../../src/features/directory/oruk.js'
+import { type Directory, type Service, toMinutes } from '../../../src/features/directory/model.js'
 import { formatProblem, validateOruk } from '../../../src/features/directory/oruk-validation.js'
 import { importDirectory } from '../../../src/features/directory/repository.js'
 import {
@@ -87,17 +86,6 @@ const bDirectory = councilBDirectory()
 const bPublished = bDirectory.services.filter((s) => s.status === 'published')
 const demoPublished = demoDirectory.services.filter((s) => s.status === 'published')
 const demoDrafts = demoDirectory.services.filter((s) => s.status === 'draft')
-/** The stored directory keeps every list in id order (places included), so the expected records do too. */
-const byIdOrder = <T extends { id: string }>(items: readonly T[]): T[] =>
-  [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-const demoIndex = new DirectoryIndex({
-  organisations: byIdOrder(demoDirectory.organisations),
-  services: byIdOrder(demoDirectory.services),
-  locations: byIdOrder(demoDirectory.locations),
-  serviceAtLocations: byIdOrder(demoDirectory.serviceAtLocations),
-  schedules: byIdOrder(demoDirectory.schedules),
-})
-
 /** Every published service of both councils, as brute-force input: service, its locations and sessions. */
 const everyPublished = [
   ...demoPublished.map((s) => ({ service: s, directory: demoDirectory, council: DEMO_DIRECTORY_COUNCIL })),
@@ -381,8 +369,127 @@ describe('GET /api/oruk/services/:id', () => {
       const json = body(res)
       expect(standardValidators.service(json), errorsOf(standardValidators.service).join('\n')).toBe(true)
       expect(validateOruk('service', json).map(formatProblem)).toEqual([])
-      expect(json).toEqual(JSON.parse(JSON.stringify(serviceToOruk(demoIndex.record(service.id)))))
+      const got = json as { id: string; name: string; organization_id: string; status: string }
+      expect([got.id, got.name, got.organization_id, got.status]).toEqual([
+        service.id,
+        service.name,
+        service.organisationId,
+        'active',
+      ])
     }
+  })
+
+  it('gives council B’s published service as the record written out by hand from its fixture', async () => {
+    // Every value below comes from councilBDirectory() above, the ORUK field names of the
+    // standard, and the taxonomy's published term names; ids follow the stableId scheme
+    // (docs: src/features/directory/ids.ts) from the fixture's own parts.
+    const b = (...parts: string[]) => stableId('test', 'council-b', ...parts)
+    const term = (kind: string, code: string) => stableId('taxonomy-term', kind, code)
+    const group = (kind: string, code: string) => stableId('taxonomy-group', kind, code)
+    const serviceId = b('service', 'open')
+    const attribute = (
+      kind: string,
+      code: string,
+      name: string,
+      description: string,
+      groupCode: string,
+      taxonomy: string,
+    ) => ({
+      id: stableId('attribute', serviceId, term(kind, code)),
+      link_id: serviceId,
+      link_type: 'service',
+      taxonomy_term_id: term(kind, code),
+      taxonomy_term: {
+        id: term(kind, code),
+        name,
+        description,
+        parent_id: group(kind, groupCode),
+        taxonomy,
+        taxonomy_id: stableId('taxonomy', kind),
+        term: code,
+      },
+    })
+    const expected = {
+      id: serviceId,
+      organization_id: b('organisation'),
+      name: 'Test: Birmingham women’s centre',
+      description: 'Test: Test: Birmingham women’s centre, a service of council B.',
+      status: 'active',
+      organization: { id: b('organisation'), name: 'Test: Birmingham women', description: 'Test organisation.' },
+      service_at_locations: [
+        {
+          id: b('sal', 'open'),
+          service_id: serviceId,
+          location_id: b('location'),
+          location: {
+            id: b('location'),
+            location_type: 'physical',
+            name: 'Test: Birmingham centre',
+            latitude: 52.4796,
+            longitude: -1.9026,
+            addresses: [
+              {
+                id: stableId('address', b('location')),
+                location_id: b('location'),
+                address_1: '1 Test Street',
+                city: 'Birmingham',
+                state_province: '',
+                postal_code: 'B1 1AA',
+                country: 'GB',
+                address_type: 'physical',
+              },
+            ],
+            accessibility: [],
+          },
+        },
+      ],
+      schedules: [
+        {
+          id: b('schedule', 'open'),
+          service_id: serviceId,
+          service_at_location_id: b('sal', 'open'),
+          freq: 'WEEKLY',
+          interval: 1,
+          byday: 'SA',
+          opens_at: '10:00',
+          closes_at: '12:00',
+          attending_type: 'In person',
+          description: 'Saturday 10:00 to 12:00. Women-only session. In person.',
+          women_only: true,
+        },
+      ],
+      contacts: [],
+      service_areas: [],
+      attributes: [
+        attribute(
+          'service-type',
+          'womens-centre',
+          "Women's centre",
+          'A centre just for women, with advice, groups and support for many kinds of problem.',
+          'women-and-safety',
+          'WTC service types',
+        ),
+        attribute(
+          'feature',
+          'women-only-service',
+          'Women-only service',
+          'The whole service is for women only. You will not meet men using the service.',
+          'women-only',
+          'WTC gender-responsive features',
+        ),
+        attribute(
+          'feature',
+          'children-welcome',
+          'Creche or children welcome',
+          'You can bring your children. Some sessions have a creche.',
+          'children',
+          'WTC gender-responsive features',
+        ),
+      ],
+    }
+    const res = await get(`/api/oruk/services/${serviceId}`)
+    expect(res.statusCode).toBe(200)
+    expect(body(res)).toEqual(expected)
   })
 
   it('never shows a draft or an internal note, and says 404 in JSON for an unknown id', async () => {
