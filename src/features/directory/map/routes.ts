@@ -38,7 +38,7 @@ export function registerServiceMapRoutes(app: FastifyInstance): void {
       })
     }
     return reply.view('features/directory/map/views/map.njk', {
-      pageTitle: 'Service map',
+      pageTitle: 'Map of services',
       view,
       svg: serviceMapSvg(view),
       rows: placeRows(view),
