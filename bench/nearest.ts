@@ -37,7 +37,7 @@ import {
   nearestForAll,
   nearestForAllBruteForce,
 } from '../src/lib/geo.js'
-import { loadLsoaCentroids } from '../src/lib/lsoa.js'
+import { loadLsoaCentroids } from '../src/platform/reference.js'
 import { fromRoot } from '../src/platform/root.js'
 import { createBenchDatabase, DEFAULT_ADMIN_URL, redactUrl } from './postgres.js'
 

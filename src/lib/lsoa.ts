@@ -3,14 +3,11 @@
  * representative point and Census 2021 female residents of each (src/db/reference/geo/
  * england-lsoa21-centroids.csv; see the README there), the distance from each to the nearest
  * point of an index (e.g. services with women-only provision), and the share of women living
- * beyond a distance. Pure apart from the file loader.
+ * beyond a distance. Pure: the file is read by
+ * platform/reference.ts (loadLsoaCentroids).
  */
-import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
-import { fromRoot } from '../platform/root.js'
 import { nearestForAll, type NearestOptions, type PointIndex } from './geo.js'
-
-export const LSOA_CENTROIDS_FILE = 'src/db/reference/geo/england-lsoa21-centroids.csv'
 
 export interface LsoaCentroid {
   /** LSOA 2021 code, e.g. 'E01000115'. */
@@ -75,24 +72,6 @@ export function parseLsoaCentroidsCsv(text: string, options: { utlaCode?: string
     })
   }
   return result
-}
-
-const cache = new Map<string, readonly Readonly<LsoaCentroid>[]>()
-
-/**
- * Reads the shipped file, all of England or one upper-tier council (e.g. 'E09000003', Barnet).
- * The file is parsed once per process (about 0.2 to 0.4 s for 33,755 rows) and kept; the rows are
- * frozen, and each call returns a new array.
- */
-export function loadLsoaCentroids(options: { utlaCode?: string; file?: string } = {}): Readonly<LsoaCentroid>[] {
-  const file = options.file ?? fromRoot(LSOA_CENTROIDS_FILE)
-  let all = cache.get(file)
-  if (all === undefined) {
-    all = parseLsoaCentroidsCsv(readFileSync(file, 'utf8')).map((row) => Object.freeze(row))
-    cache.set(file, all)
-  }
-  const { utlaCode } = options
-  return utlaCode === undefined ? [...all] : all.filter((row) => row.utlaCode === utlaCode)
 }
 
 export interface LsoaDistance<Id> {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { sql } from 'drizzle-orm'
 import { areaAliases, areas, organisations } from '../db/schema/index.js'
+import { type LsoaCentroid, parseLsoaCentroidsCsv } from '../lib/lsoa.js'
 import type { DbOrTx } from './db/index.js'
 import { fromRoot } from './root.js'
 import { tenantScope, type TenantScope } from './tenancy.js'
@@ -78,4 +79,25 @@ export async function ensureCouncil(db: DbOrTx, areaCode: string): Promise<Tenan
   const id = crypto.randomUUID()
   await db.insert(organisations).values({ id, tenantId: id, kind: 'council', name: area.name, areaCode: code })
   return tenantScope({ id, areaCode: code, name: area.name })
+}
+
+/** LSOA 2021 centroids with female residents (lib/lsoa.ts parses them; see the README beside the file). */
+export const LSOA_CENTROIDS_FILE = 'src/db/reference/geo/england-lsoa21-centroids.csv'
+
+const lsoaCache = new Map<string, readonly Readonly<LsoaCentroid>[]>()
+
+/**
+ * Reads the shipped file, all of England or one upper-tier council (e.g. 'E09000003', Barnet).
+ * The file is parsed once per process (about 0.2 to 0.4 s for 33,755 rows) and kept; the rows are
+ * frozen, and each call returns a new array.
+ */
+export function loadLsoaCentroids(options: { utlaCode?: string; file?: string } = {}): Readonly<LsoaCentroid>[] {
+  const file = options.file ?? fromRoot(LSOA_CENTROIDS_FILE)
+  let all = lsoaCache.get(file)
+  if (all === undefined) {
+    all = parseLsoaCentroidsCsv(readFileSync(file, 'utf8')).map((row) => Object.freeze(row))
+    lsoaCache.set(file, all)
+  }
+  const { utlaCode } = options
+  return utlaCode === undefined ? [...all] : all.filter((row) => row.utlaCode === utlaCode)
 }

@@ -5,7 +5,7 @@
  * place searched from is in an area the search covers at all.
  */
 import { createPointIndex, nearest, type PointIndex } from '../../lib/geo.js'
-import { loadLsoaCentroids } from '../../lib/lsoa.js'
+import { loadLsoaCentroids } from '../../platform/reference.js'
 import { serviceTypeDefinition } from '../directory/taxonomy.js'
 import type { SearchableService, SearchHit } from './search.js'
 

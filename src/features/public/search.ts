@@ -18,7 +18,7 @@ import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { directoryServices } from '../../db/schema/index.js'
 import { createPointIndex, isInUk, nearest, type PointIndex } from '../../lib/geo.js'
-import { loadLsoaCentroids } from '../../lib/lsoa.js'
+import { loadLsoaCentroids } from '../../platform/reference.js'
 import {
   normaliseOutwardCode,
   POSTCODE_DISTRICTS_FILE,

@@ -20,7 +20,7 @@ import {
   tableToCsv,
   timePage,
 } from '../../../src/features/directory/analysis/tables.js'
-import { loadLsoaCentroids } from '../../../src/lib/lsoa.js'
+import { loadLsoaCentroids } from '../../../src/platform/reference.js'
 import { ids, locations, names, smallDirectory, smallLsoas } from './fixture.js'
 
 const directory = smallDirectory()

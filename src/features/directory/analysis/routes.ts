@@ -12,7 +12,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
-import { loadLsoaCentroids } from '../../../lib/lsoa.js'
+import { loadLsoaCentroids } from '../../../platform/reference.js'
 import { sendDownload } from '../../../platform/downloads.js'
 import { requireUser } from '../../../platform/access.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
