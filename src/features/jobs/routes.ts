@@ -19,6 +19,11 @@ export interface JobPageView {
   refusals: RefusalView[]
   /** How many refusals the importer counted (the list may hold only the first ones). */
   refusedCount: number | null
+  /**
+   * Problems with the file as a whole (its header, its shape) when no data row was refused: the
+   * page counts these, not "0 rows refused", so the count agrees with the table below it.
+   */
+  fileProblems: number | null
 }
 
 /** Shapes a job's stored result for the page; the result is stored JSON, so it is read defensively. */
@@ -31,6 +36,7 @@ export function jobPageView(job: Pick<JobRow, 'kind' | 'status' | 'result'>): Jo
     warnings: [],
     refusals: [],
     refusedCount: null,
+    fileProblems: null,
   }
   if (job.kind === 'oruk-import') return orukImportView(view, job, result)
   if (job.kind !== 'needs-import') return view
@@ -48,6 +54,11 @@ export function jobPageView(job: Pick<JobRow, 'kind' | 'status' | 'result'>): Jo
     view.warnings = Array.isArray(summary.warnings) ? summary.warnings.filter((w) => typeof w === 'string') : []
     view.refusals = refusalsFrom(summary.refusals)
     view.refusedCount = count(summary.rowsRefused)
+    if (job.status === 'failed' && view.refusedCount === 0 && view.refusals.length > 0) {
+      view.fileProblems = view.refusals.length
+      // The importer reports header problems at line 1, the header row (importers/index.ts).
+      view.refusals = view.refusals.map((r) => (r.row === '1' ? { ...r, row: 'Header row' } : r))
+    }
     if (job.status === 'succeeded') {
       const stored = view.rows.stored
       view.finishedText =
