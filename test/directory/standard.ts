@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import { fromRoot } from '../../src/platform/root.js'
+import { sharedPath } from '../support/shared.js'
 
-export const standardPath = (...parts: string[]): string => fromRoot('..', 'shared', 'standards', 'oruk-3.0', ...parts)
+export const standardPath = (...parts: string[]): string => sharedPath('standards', 'oruk-3.0', ...parts)
 
 export const readStandard = (...parts: string[]): Record<string, unknown> =>
   JSON.parse(readFileSync(standardPath(...parts), 'utf8')) as Record<string, unknown>
