@@ -174,7 +174,7 @@ describe('wtc needs report', () => {
         .get('word/document.xml')!
         .toString('utf8'),
     )
-    expect(paras).toContain('Year: 2021/22')
+    expect(paras).toContain('Period: 2021/22')
     expect(paras).toContain('Substances: Alcohol only')
     expect(paras).toContain('Ages: 50 and over')
   })

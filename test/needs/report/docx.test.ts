@@ -37,9 +37,9 @@ describe('renderAssessmentDocx', () => {
     expect(xml.endsWith('</w:document>')).toBe(true)
   })
 
-  it('has a title page naming the council, year, selection and date', () => {
+  it('has a title page naming the council, period, selection and date', () => {
     expect(paras).toContain('Barnet (E09000003)')
-    expect(paras).toContain('Year: 2021/22')
+    expect(paras).toContain('Period: 2021/22')
     // labels from the options, not the raw values 'all'
     expect(paras).toContain('Substances: All substances')
     expect(paras).toContain('Ages: All ages (18 and over)')
@@ -57,8 +57,49 @@ describe('renderAssessmentDocx', () => {
       ...xml.matchAll(/<w:p>(?:(?!<\/w:p>).)*?<w:pStyle w:val="Heading1"\/>(?:(?!<\/w:p>).)*<\/w:p>/g),
     ].map((m) => runTexts(m[0]).join(''))
     for (const section of view.sections) expect(headings).toContain(section.title)
-    expect(headings).toContain('About this report')
     expect(headings).toContain('Sources')
+  })
+
+  it('reads as a board paper: summary, key findings and recommendations, then the sections, then method, notes and sources', () => {
+    const headings = [
+      ...xml.matchAll(/<w:p>(?:(?!<\/w:p>).)*?<w:pStyle w:val="Heading1"\/>(?:(?!<\/w:p>).)*<\/w:p>/g),
+    ].map((m) => runTexts(m[0]).join(''))
+    expect(headings).toEqual([
+      'Executive summary',
+      'Key findings',
+      'Recommendations',
+      'Women in treatment',
+      'Unmet need',
+      'Referral routes',
+      'Local insight',
+      'Method',
+      'Notes on reading the figures',
+      'Sources',
+    ])
+    const summary = paras.slice(paras.lastIndexOf('Executive summary') + 1, paras.lastIndexOf('Key findings'))
+    expect(summary[0]).toBe(
+      'This report sets out what is known about women who need drug and alcohol treatment in Barnet in 2021/22, from the data the council holds.',
+    )
+    // The first finding of each ready section with findings, in order.
+    expect(summary).toContain('455 women were in treatment in 2021/22, 31.1% of everyone in treatment.')
+    expect(summary).toContain(
+      'No priorities have been recorded from this assessment yet, so the report makes no recommendations.',
+    )
+    expect(summary).toContain('1 section has no data yet: referral routes.')
+    const recommendations = paras.slice(
+      paras.lastIndexOf('Recommendations') + 1,
+      paras.lastIndexOf('Women in treatment'),
+    )
+    expect(recommendations[0]).toBe(
+      'No recommendations have been recorded yet: the council has not recorded any priorities from this assessment.',
+    )
+  })
+
+  it('says the notes on reading the figures once, not after each table, and gives no instructions about the application', () => {
+    const suppression = paras.filter((p) => p.includes('<5 means a count from 1 to 4'))
+    expect(suppression).toHaveLength(1)
+    expect(paras.filter((p) => p.startsWith('Figures marked (modelled)'))).toHaveLength(1)
+    expect(paras.join('\n')).not.toMatch(/Record this as a priority|\/needs\/|\bUse “/)
   })
 
   it('includes every section title, finding, note and the no-data message', () => {
@@ -114,6 +155,10 @@ describe('renderAssessmentDocx', () => {
     // and the rows that hold hidden cells in the view hold the same symbol in the document
     const grid = tables(xml).find((t) => t[0]?.[0] === 'Substance')!
     const table = view.sections[0]!.tables[0]!
+    const statuses = table.rows.flatMap((row) => table.columns.map((column) => row[column.key]!.status))
+    // The branches below are reached: the table has primary and publisher-suppressed cells.
+    expect(statuses).toContain('primary')
+    expect(statuses).toContain('publisher')
     table.rows.forEach((row, r) => {
       table.columns.forEach((column, c) => {
         const cell = row[column.key]!
@@ -203,11 +248,9 @@ describe('renderAssessmentDocx', () => {
     )
   })
 
-  it('explains method, rounding and small numbers in the introduction', () => {
+  it('explains method, rounding and small numbers after the sections, before the sources', () => {
     // lastIndexOf: the first mention of each heading is its contents entry
-    const intro = paras
-      .slice(paras.lastIndexOf('About this report'), paras.lastIndexOf(view.sections[0]!.title))
-      .join('\n')
+    const intro = paras.slice(paras.lastIndexOf('Method'), paras.lastIndexOf('Sources')).join('\n')
     expect(intro).toContain('Wilson score')
     expect(intro).toContain('nearest 5')
     expect(intro).toContain('<5 means a count from 1 to 4')

@@ -44,7 +44,7 @@ describe('GET /needs/report.docx', () => {
     // The same view model as the page: built here by the service for the same selection.
     const view: AssessmentView = await buildAssessment(ctx.database.db, commissioner.scope, { period: '2021/22' })
     expect(view.selection.period).toBe('2021/22')
-    expect(paras).toContain('Year: 2021/22')
+    expect(paras).toContain('Period: 2021/22')
     expect(paras).toContain('Barnet (E09000003)')
     for (const section of view.sections) {
       expect(paras).toContain(section.title)

@@ -3,10 +3,13 @@
  * and the JSON: every figure in it is a `display` string the view model already passed through the
  * small-number rules, so a hidden count reads '<5' or '[c]' here as it does on the page.
  *
- * Structure: a title page, a table of contents (a real TOC field that Word refreshes on opening),
- * an introduction on method, rounding, small numbers and sources, one chapter per section (findings,
- * headline figures, charts as images with alt text, tables with a repeating header row, notes), and
- * a list of every source.
+ * Structure, as a board reads it (issue 11): a title page with the period and a table of contents
+ * (a real TOC field that Word refreshes on opening); an executive summary; the key findings; the
+ * recommendations (the priorities the council recorded, or a line saying none are recorded yet);
+ * one chapter per section (findings, headline figures, charts as images with alt text, tables with
+ * a repeating header row, the table's own notes); then the method, the notes on reading the
+ * figures (once, not after every table) and every source. No instructions about the application's
+ * pages or buttons: the text is for a reader of the document.
  */
 import { Resvg } from '@resvg/resvg-js'
 import {
@@ -40,7 +43,8 @@ import type {
   SectionView,
   TableView,
 } from '../assessment/types.js'
-import { SUPPRESSION_NOTE } from '../../../lib/suppression.js'
+import { cohortLabel } from '../../../platform/cohorts.js'
+import { COMMON_NOTES, isOwnNote } from '../assessment/pages.js'
 
 /** Width of a chart on the page, in pixels at 96 to the inch (A4 less 2.5 cm margins is about 6.3 in). */
 const CHART_WIDTH_PX = 600
@@ -137,6 +141,39 @@ function formatDate(iso: string): string {
 
 function labelFor(options: { value: string; label: string }[], value: string): string {
   return options.find((o) => o.value === value)?.label ?? value
+}
+
+/** Ends a sentence with a full stop unless it already ends with one (or with ! ? or a closing quote after one). */
+export function endSentence(value: string): string {
+  const trimmed = value.trim()
+  return /[.!?][’”)]?$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
+
+/** The text without a final full stop, for a list joined with semicolons. */
+function withoutStop(value: string): string {
+  return value.trim().replace(/\.$/, '')
+}
+
+/**
+ * Text from the view model as the report gives it: without the addresses of the application's
+ * pages that the HTML links to ("(on the assumptions page, /needs/assumptions)").
+ */
+export function forReport(value: string): string {
+  return value
+    .replace(/\s*\([^()]*\/needs\/[a-z/-]+\)/g, '')
+    .replace(/\s+([,.;:])/g, '$1')
+    .trim()
+}
+
+/** 'LGBTQ+ women' stays as it is; 'Disabled women' becomes 'disabled women' inside a sentence. */
+export function lowerFirst(value: string): string {
+  return /^[A-Z][a-z]/.test(value) ? `${value.charAt(0).toLowerCase()}${value.slice(1)}` : value
+}
+
+/** The first sentence of a message (a no-data message's second sentence tells the council what to import). */
+function firstSentence(value: string): string {
+  const match = /^.*?[.!?](?=\s|$)/.exec(value.trim())
+  return match ? match[0] : endSentence(value)
 }
 
 function text(value: string, opts: { bold?: boolean; italics?: boolean; small?: boolean } = {}): TextRun {
@@ -280,16 +317,17 @@ function chartImage(chart: ChartView): Paragraph {
 }
 
 function insightParagraphs(insights: InsightRef[]): Paragraph[] {
-  return insights.map((insight) =>
-    bullet([
-      text(`${insight.organisation}${insight.byAndFor ? ' (a by-and-for organisation)' : ''}`, { bold: true }),
+  return insights.map((insight) => {
+    const about =
+      insight.cohorts.length > 0 ? `, about ${insight.cohorts.map((c) => lowerFirst(cohortLabel(c))).join(', ')}` : ''
+    return bullet([
       text(
-        `, received ${formatDate(insight.receivedOn)}${insight.cohorts.length > 0 ? `, about ${insight.cohorts.join(', ')}` : ''}: `,
+        `${insight.organisation}${insight.byAndFor ? ' (a by-and-for organisation)' : ''}, received ${formatDate(insight.receivedOn)}${about}: ` +
+          endSentence(insight.summary) +
+          (insight.sourceUrl ? ` Source: ${insight.sourceUrl}` : ''),
       ),
-      text(insight.summary),
-      ...(insight.sourceUrl ? [text(` Source: ${insight.sourceUrl}`)] : []),
-    ]),
-  )
+    ])
+  })
 }
 
 interface Counters {
@@ -302,30 +340,20 @@ class Landscape {
   constructor(readonly blocks: Block[]) {}
 }
 
-/** 'Women in treatment' -> 'women in treatment'; an acronym such as 'NDTMS' keeps its capitals. */
-function lowerFirst(value: string): string {
-  return /^[A-Z][a-z]/.test(value) ? `${value.charAt(0).toLowerCase()}${value.slice(1)}` : value
-}
-
 function sectionBlocks(view: AssessmentView, section: SectionView, counters: Counters): (Block | Landscape)[] {
   const blocks: (Block | Landscape)[] = [heading(section.title, 1)]
   if (section.status === 'no-data') {
-    blocks.push(para(section.noDataMessage ?? 'There is no data for this section yet.'))
+    blocks.push(para(firstSentence(forReport(section.noDataMessage ?? 'There is no data for this section yet.'))))
   }
   if (section.findings.length > 0) {
     blocks.push(heading('What the figures show', 2))
-    for (const finding of section.findings) blocks.push(bullet([text(finding)]))
+    for (const finding of section.findings) blocks.push(bullet([text(forReport(finding))]))
   }
   if (section.cards.length > 0) {
     blocks.push(heading('Headline figures', 2))
     counters.table += 1
     blocks.push(caption(`Table ${String(counters.table)}: headline figures for ${lowerFirst(section.title)}`))
     blocks.push(cardsTable(section.cards))
-    if (section.cards.some((c) => c.modelled)) {
-      blocks.push(
-        para('Figures marked (modelled) are estimates built on a stated assumption; see the notes.', { style: 'Note' }),
-      )
-    }
   }
   const tableNumbers = new Map<string, number>()
   let next = counters.table
@@ -345,10 +373,8 @@ function sectionBlocks(view: AssessmentView, section: SectionView, counters: Cou
   for (const table of section.tables) {
     counters.table += 1
     const tableBlocks: Block[] = [caption(`Table ${String(counters.table)}: ${table.caption}`), wordTable(table)]
-    if (table.rows.some((row) => Object.values(row).some((cell) => cell.modelled))) {
-      tableBlocks.push(para('Figures marked (modelled) are estimates built on a stated assumption.', { style: 'Note' }))
-    }
-    for (const note of table.notes) tableBlocks.push(para(note, { style: 'Note' }))
+    // The notes that apply to every table are said once, in "Notes on reading the figures".
+    for (const note of table.notes.filter(isOwnNote)) tableBlocks.push(para(forReport(note), { style: 'Note' }))
     if (table.columns.length > LANDSCAPE_COLUMNS) blocks.push(new Landscape(tableBlocks))
     else blocks.push(...tableBlocks)
   }
@@ -356,27 +382,103 @@ function sectionBlocks(view: AssessmentView, section: SectionView, counters: Cou
     blocks.push(heading('What local organisations told us', 2))
     blocks.push(...insightParagraphs(section.insights))
   }
-  if (section.notes.length > 0) {
+  const notes = section.notes.filter(isOwnNote)
+  if (notes.length > 0) {
     blocks.push(heading('Notes', 2))
-    for (const note of section.notes) blocks.push(bullet([text(note)]))
+    for (const note of notes) blocks.push(bullet([text(forReport(note))]))
   }
   const citations = section.sourceIds
     .map((id) => view.sources.find((s) => s.id === id)?.citation)
     .filter((c): c is string => c !== undefined)
   if (citations.length > 0) {
-    blocks.push(para(`Source${citations.length === 1 ? '' : 's'}: ${citations.join('; ')}.`, { style: 'Note' }))
+    blocks.push(
+      para(`Source${citations.length === 1 ? '' : 's'}: ${citations.map(withoutStop).join('; ')}.`, { style: 'Note' }),
+    )
   }
   return blocks
 }
 
-function introduction(view: AssessmentView): Block[] {
+/** The sections whose first findings lead the report (the rest follow in the key findings). */
+const READY = (s: SectionView) => s.status === 'ready' && s.id !== 'priorities'
+
+function priorityRows(view: AssessmentView): Record<string, Cell>[] {
+  const section = view.sections.find((s) => s.id === 'priorities')
+  if (section?.status !== 'ready') return []
+  const table = section.tables.find((t) => t.id === 'priorities')
+  return (table?.rows ?? []).filter((r) => r.status?.display !== 'Retired')
+}
+
+function executiveSummary(view: AssessmentView): Block[] {
+  const ready = view.sections.filter(READY)
+  const lead = ready.flatMap((s) => s.findings.slice(0, 1)).slice(0, 3)
+  const priorities = priorityRows(view).length
+  const missing = view.sections.filter((s) => s.status === 'no-data' && s.id !== 'priorities')
+  const sentences = [
+    `This report sets out what is known about women who need drug and alcohol treatment in ${view.council.name} in ${view.selection.period}, from the data the council holds.`,
+    ...lead.map((f) => endSentence(forReport(f))),
+    priorities === 0
+      ? 'No priorities have been recorded from this assessment yet, so the report makes no recommendations.'
+      : `The council has recorded ${String(priorities)} ${priorities === 1 ? 'priority' : 'priorities'} from this assessment; ${priorities === 1 ? 'it is the recommendation' : 'they are the recommendations'} of this report.`,
+    ...(missing.length > 0
+      ? [
+          `${String(missing.length)} ${missing.length === 1 ? 'section has' : 'sections have'} no data yet: ${missing.map((s) => lowerFirst(s.title)).join(', ')}.`,
+        ]
+      : []),
+  ]
+  return [heading('Executive summary', 1), ...sentences.map((s) => para(s))]
+}
+
+function keyFindings(view: AssessmentView): Block[] {
+  const blocks: Block[] = [heading('Key findings', 1)]
+  const ready = view.sections.filter(READY).filter((s) => s.findings.length > 0)
+  if (ready.length === 0) {
+    blocks.push(para('There are no findings yet: no section has data.'))
+    return blocks
+  }
+  for (const section of ready) {
+    blocks.push(heading(section.title, 2))
+    for (const finding of section.findings.slice(0, 3)) blocks.push(bullet([text(endSentence(forReport(finding)))]))
+  }
+  return blocks
+}
+
+function recommendations(view: AssessmentView): Block[] {
+  const blocks: Block[] = [heading('Recommendations', 1)]
+  const rows = priorityRows(view)
+  if (rows.length === 0) {
+    blocks.push(
+      para(
+        'No recommendations have been recorded yet: the council has not recorded any priorities from this assessment.',
+      ),
+    )
+    return blocks
+  }
+  blocks.push(para('These are the priorities the council recorded from the assessment.'))
+  for (const row of rows) {
+    const part = (key: string) => (row[key]?.display ?? '').trim()
+    const sentences = [
+      part('finding') ? endSentence(part('finding')) : '',
+      part('evidence') ? `Evidence: ${endSentence(part('evidence'))}` : '',
+      part('cohorts') ? `For: ${endSentence(part('cohorts').split('; ').map(lowerFirst).join('; '))}` : '',
+      part('status') ? `Status: ${endSentence(lowerFirst(part('status')))}` : '',
+    ].filter((x) => x !== '')
+    blocks.push(
+      new Paragraph({
+        numbering: { reference: 'recommendations', level: 0 },
+        children: [text(endSentence(part('title')), { bold: true }), text(` ${sentences.join(' ')}`)],
+      }),
+    )
+  }
+  return blocks
+}
+
+function method(view: AssessmentView): Block[] {
   return [
-    heading('About this report', 1),
+    heading('Method', 1),
     para(
       `This report brings together what is known about women who need drug and alcohol treatment in ${view.council.name}. ` +
         'It was produced by Women’s Treatment Commissioning from data the council imported, and it shows the same figures as the needs assessment pages.',
     ),
-    heading('How the figures were worked out', 2),
     bullet([
       text(
         'Counts of women in treatment, referrals, exits and safeguarding come from the National Drug Treatment Monitoring System (NDTMS).',
@@ -384,7 +486,7 @@ function introduction(view: AssessmentView): Block[] {
     ]),
     bullet([
       text(
-        'Percentages have 95% confidence intervals worked out with the Wilson score method, the method the Office for Health Improvement and Disparities uses.',
+        'Percentages have 95% confidence intervals worked out with the Wilson score method, the method the Office for Health Improvement and Disparities (OHID) uses.',
       ),
     ]),
     bullet([
@@ -394,23 +496,27 @@ function introduction(view: AssessmentView): Block[] {
     ]),
     bullet([
       text(
-        'Unmet need is the share of people estimated to need treatment who are not in it. Prevalence estimates are often published for men and women together, so a figure for women may be modelled from a stated female share. Such figures are marked (modelled).',
+        'Unmet need is the share of people estimated to need treatment who are not in it. Prevalence estimates are often published for men and women together, so a figure for women may be modelled from a female share the council stated. No figure is built on a share that is only an example.',
       ),
     ]),
-    heading('Rounding', 2),
-    para(
-      'The publisher rounds local NDTMS counts to the nearest 5, including zeros. Parts may therefore not add up to the total shown. We show the published total and never rebuild a total from rounded parts. Percentages are rounded to one decimal place.',
-    ),
-    heading('Small numbers', 2),
-    para(SUPPRESSION_NOTE),
+  ]
+}
+
+function readingNotes(): Block[] {
+  const blocks: Block[] = [heading('Notes on reading the figures', 1)]
+  for (const note of COMMON_NOTES) {
+    blocks.push(heading(note.title, 2), para(note.text))
+  }
+  blocks.push(
     para(
       'A percentage built on a hidden count is hidden too. Hidden figures are never counted as zero, added up or drawn on a chart.',
     ),
-    heading('Sources', 2),
+    heading('Modelled figures', 2),
     para(
-      'Each section names the data it uses. The full list is at the end of this report, with the date each file was imported.',
+      'Figures marked (modelled) are estimates built on a stated assumption, such as the female share of an estimate published for all people.',
     ),
-  ]
+  )
+  return blocks
 }
 
 function sourcesBlocks(view: AssessmentView): Block[] {
@@ -424,8 +530,11 @@ function sourcesBlocks(view: AssessmentView): Block[] {
       new Paragraph({
         numbering: { reference: 'sources', level: 0 },
         children: [
-          text(source.citation),
-          ...(source.importedAt ? [text(`. Imported on ${formatDate(source.importedAt)}.`)] : []),
+          text(
+            source.importedAt
+              ? `${endSentence(source.citation)} Imported on ${formatDate(source.importedAt)}.`
+              : source.citation,
+          ),
         ],
       }),
     )
@@ -442,7 +551,7 @@ function titlePage(view: AssessmentView): Block[] {
       children: [text('Women’s drug and alcohol treatment: needs assessment')],
     }),
     para(`${view.council.name} (${view.council.code})`, { style: 'Subtitle' }),
-    para(`Year: ${selection.period}`, { spacingAfter: 80 }),
+    para(`Period: ${selection.period}`, { spacingAfter: 80 }),
     para(`Substances: ${labelFor(options.substanceGroups, selection.substanceGroup)}`, { spacingAfter: 80 }),
     para(`Ages: ${labelFor(options.ageGroups, selection.ageGroup)}`, { spacingAfter: 80 }),
     para(`Produced on ${formatDate(view.generatedAt)}`, { spacingAfter: 80 }),
@@ -456,9 +565,17 @@ function titlePage(view: AssessmentView): Block[] {
 /** The needs assessment as a .docx file. */
 export async function renderAssessmentDocx(view: AssessmentView): Promise<Buffer> {
   const counters: Counters = { table: 0, figure: 0 }
-  const body: (Block | Landscape)[] = [...titlePage(view), ...introduction(view)]
-  for (const section of view.sections) body.push(...sectionBlocks(view, section, counters))
-  body.push(...sourcesBlocks(view))
+  const body: (Block | Landscape)[] = [
+    ...titlePage(view),
+    ...executiveSummary(view),
+    ...keyFindings(view),
+    ...recommendations(view),
+  ]
+  // The recorded priorities are the recommendations above, so they are not repeated as a section.
+  for (const section of view.sections.filter((s) => s.id !== 'priorities')) {
+    body.push(...sectionBlocks(view, section, counters))
+  }
+  body.push(...method(view), ...readingNotes(), ...sourcesBlocks(view))
 
   // Word sections: portrait runs of blocks, with each wide table on landscape pages of its own.
   const parts: { landscape: boolean; blocks: Block[] }[] = [{ landscape: false, blocks: [] }]
@@ -559,6 +676,18 @@ export async function renderAssessmentDocx(view: AssessmentView): Promise<Buffer
               text: '•',
               alignment: AlignmentType.LEFT,
               style: { paragraph: { indent: { left: 360, hanging: 360 } } },
+            },
+          ],
+        },
+        {
+          reference: 'recommendations',
+          levels: [
+            {
+              level: 0,
+              format: LevelFormat.DECIMAL,
+              text: '%1.',
+              alignment: AlignmentType.LEFT,
+              style: { paragraph: { indent: { left: 480, hanging: 480 } } },
             },
           ],
         },

@@ -56,10 +56,17 @@ export function buildInsight(data: AssessmentData): SectionView {
   section.findings.push(
     `${String(n)} ${n === 1 ? 'piece' : 'pieces'} of local insight from ${String(organisations.size)} ${organisations.size === 1 ? 'organisation' : 'organisations'}, ${String(byAndFor.size)} of them by-and-for.`,
   )
-  const missing = insightCohorts.filter((c) => !covered.has(c)).map((c) => cohortLabel(c).toLowerCase())
+  // 'Disabled women' reads 'disabled women' inside the sentence; 'LGBTQ+ women' keeps its capitals.
+  const inSentence = (label: string) =>
+    /^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label
+  const missing = insightCohorts.filter((c) => !covered.has(c)).map((c) => inSentence(cohortLabel(c)))
   if (missing.length > 0) section.findings.push(`There is no local insight yet about: ${missing.join('; ')}.`)
   section.cards.push(
-    { label: 'Pieces of local insight', value: String(n), detail: `from ${String(organisations.size)} organisations` },
+    {
+      label: 'Pieces of local insight',
+      value: String(n),
+      detail: `from ${String(organisations.size)} ${organisations.size === 1 ? 'organisation' : 'organisations'}`,
+    },
     {
       label: 'Cohorts with local insight',
       value: `${String(insightCohorts.length - missing.length)} of ${String(insightCohorts.length)}`,
