@@ -98,6 +98,7 @@ describe('feeds as publishers write them', () => {
     const result = ok(
       parseOrukJson(readFileSync(sharedDataPath('feeds', 'oruk', 'bucks-outpost_scout-x_services.json'), 'utf8')),
     )
+    // The file is one Spring page: "size": 20 and 20 entries in "content" (of 2805 in all).
     expect(result.directory.services).toHaveLength(20)
     expect(result.warnings).toEqual(
       expect.arrayContaining([
