@@ -60,7 +60,7 @@ export const roleNames: Record<string, string> = {
   commissioner: 'Commissioner',
   analyst: 'Analyst',
   provider: 'Provider',
-  panel_member: 'Panel member',
+  panel_member: 'Lived-experience panel member',
   partner: 'Partner',
   admin: 'Administrator',
 }
