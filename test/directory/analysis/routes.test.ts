@@ -212,7 +212,7 @@ describe('service map analysis pages', () => {
     expect(none.slice(1).map((r) => r[0])).toEqual([names.gp, names.rehab])
     const html = await client.get('/directory/analysis/features')
     expect(html.body).toContain('3 of 6 (50.0%)')
-    expect(html.body).toContain('2 of 6 published services offer none of the features.')
+    expect(html.body).toContain('2 of the 6 published services have none of the gender-responsive features.')
   })
 
   it('cohorts: served and unserved groups', async () => {
@@ -256,7 +256,7 @@ describe('service map analysis pages', () => {
     for (const path of ['distance', 'time', 'features', 'cohorts', 'colocation']) {
       expect(res.body).toContain(`href="/directory/analysis/${path}"`)
     }
-    expect(res.body).toContain('2 of 6 published services offer none of the gender-responsive features.')
+    expect(res.body).toContain('2 of the 6 published services have none of the gender-responsive features.')
   })
 
   it('refuses a distance or type it cannot use, with a message', async () => {

@@ -322,7 +322,8 @@ export interface TimeResult {
   grids: TimeGrid[]
 }
 
-const inMode = (mode: ModeView, sessionMode: Schedule['mode']): boolean =>
+/** Whether a session of this mode is in the grid for `mode` (a session for both is in each). */
+export const inMode = (mode: ModeView, sessionMode: Schedule['mode']): boolean =>
   mode === 'all' || sessionMode === 'both' || sessionMode === mode
 
 /** Women-only sessions of published services across the area, as a week grid for each way of taking part. */
@@ -713,14 +714,21 @@ export function offerSentence(treatment: Service, place: Service): string {
   return `${first}; the treatment service could run ${clinic} there${withWhat} and give staff a quick route into treatment.`
 }
 
+/** A place women go to in person: it has no sessions listed, or at least one that is not online only. */
+export const isAttended = (place: Pick<Place, 'schedules'>): boolean =>
+  place.schedules.length === 0 || place.schedules.some((s) => s.mode !== 'online')
+
 /**
  * Pairs of a published treatment service and a published place women already use within
  * `withinKm` of each other (the nearest two of their places), ranked.
  */
 export function colocationAnalysis(directory: Directory, withinKm: number): ColocationResult {
   const places = placesOf(publishedDirectory(directory))
-  const treatmentPlaces = places.filter((p) => serviceTypeDefinition(p.service.serviceType).treatment)
-  const womenPlaces = places.filter((p) => serviceTypeDefinition(p.service.serviceType).placeWomenUse)
+  // A clinic can only share a building that women go to: a place whose sessions are all online is
+  // an address, not somewhere women attend, so it is left out on either side of a pair.
+  const attended = places.filter(isAttended)
+  const treatmentPlaces = attended.filter((p) => serviceTypeDefinition(p.service.serviceType).treatment)
+  const womenPlaces = attended.filter((p) => serviceTypeDefinition(p.service.serviceType).placeWomenUse)
   const best = new Map<string, { t: Place; w: Place; d: number }>()
   for (const t of treatmentPlaces) {
     for (const w of womenPlaces) {

@@ -38,16 +38,19 @@ import {
 } from './analysis.js'
 import { distanceMap } from './map.js'
 import {
+  cohortsHeadline,
   cohortsPage,
   colocationPage,
   distanceHeadline,
   distancePage,
+  featuresHeadline,
   featuresPage,
   findTable,
   formatKm,
   type PageBase,
   summaryView,
   tableToCsv,
+  timeHeadline,
   toTableView,
   timePage,
 } from './tables.js'
@@ -163,17 +166,17 @@ export function registerAnalysisRoutes(app: FastifyInstance): void {
       {
         page: 'Time',
         href: `${ANALYSIS_PATH}/time`,
-        headline: `${String(time.sessions.length)} women-only sessions a week; ${String(emptyCells)} of the 21 parts of the week have none.`,
+        headline: timeHeadline(time.sessions.length, emptyCells),
       },
       {
         page: 'Features',
         href: `${ANALYSIS_PATH}/features`,
-        headline: `${String(features.servicesWithNone.length)} of ${String(features.services)} published services offer none of the gender-responsive features.`,
+        headline: featuresHeadline(features.services, features.servicesWithNone.length),
       },
       {
         page: 'Groups of women',
         href: `${ANALYSIS_PATH}/cohorts`,
-        headline: `${String(cohorts.cohortsWithNone.length)} of ${String(cohorts.cohorts.length)} groups of women have no service that serves them.`,
+        headline: cohortsHeadline(cohorts.cohorts.length, cohorts.cohortsWithNone.length),
       },
       {
         page: 'Co-location',

@@ -5,7 +5,7 @@
  * Pure.
  */
 import type { DistanceSummary } from '../../../lib/lsoa.js'
-import { type Cell, type TableView, tableToCsv as writeTable } from '../../../lib/table.js'
+import { type Cell, MAX_PAGE_COLUMNS, type TableView, tableToCsv as writeTable } from '../../../lib/table.js'
 import { dayLabels, sessionModeLabels } from '../model.js'
 import { serviceTypeLabel } from '../taxonomy.js'
 import {
@@ -16,6 +16,7 @@ import {
   type DirectoryCounts,
   type DistanceResult,
   type FeatureResult,
+  inMode,
   type Share,
   type TimeResult,
 } from './analysis.js'
@@ -219,7 +220,7 @@ export function distancePage(
       femaleWeightedMeanKm: v.femaleWeightedMeanKm,
     })),
     notes: [
-      'Women means female residents of all ages (Census 2021). The average distance is weighted by them.',
+      'Women here means female residents of all ages (Census 2021 usual residents); the LSOA counts used have no split by age, so girls are counted too. The average distance is weighted by them.',
       'An LSOA with no place of that kind in the directory counts as beyond any distance.',
     ],
   }
@@ -233,7 +234,7 @@ export function distancePage(
       { key: 'distanceKm', label: 'Distance (km)', kind: 'km' },
       { key: 'beyond', label: `More than ${km} km`, kind: 'text' },
       { key: 'nearestService', label: 'Nearest service', kind: 'text' },
-      { key: 'nearestPlace', label: 'Place', kind: 'text' },
+      { key: 'nearestPlace', label: 'Place', kind: 'text', downloadOnly: true },
     ],
     rows: chosen.rows.map((r) => ({
       code: r.code,
@@ -270,9 +271,9 @@ export function distancePage(
     id: 'lsoas-all',
     caption: 'Distance from each LSOA to the nearest place of each kind, in LSOA code order',
     columns: [
-      { key: 'code', label: 'LSOA code', kind: 'text' },
+      { key: 'code', label: 'LSOA code', kind: 'text', downloadOnly: true },
       { key: 'name', label: 'LSOA name', kind: 'text' },
-      { key: 'femaleResidents', label: 'Female residents', kind: 'count' },
+      { key: 'femaleResidents', label: 'Female residents', kind: 'count', downloadOnly: overview.length > 4 },
       ...overview.map((r) => ({ key: r.measure, label: `${r.label} (km)`, kind: 'km' as const })),
     ],
     rows: [...chosen.rows]
@@ -303,11 +304,70 @@ export function distancePage(
 // ---------------------------------------------------------------------------------------------
 // Time
 
+/** What a part of the week is, in the words every page and headline use. */
+export const PARTS_OF_THE_WEEK =
+  'A part of the week is the morning (before 12:00), afternoon (12:00 to 17:00) or evening (after 17:00) of one day: 7 days of 3 parts make 21.'
+
+/**
+ * The sentence under a week grid that says what its cells count, so that they add up to a figure
+ * on the page: a session counts in every part of the day it runs in, so a session from 10:00 to
+ * 13:00 is in the morning and the afternoon, and the cells add up to more than the sessions.
+ */
+export function gridTotalSentence(sessions: number, cellTotal: number, spanning: number): string {
+  const plural = (n: number, one: string, many: string) => `${countFormat.format(n)} ${n === 1 ? one : many}`
+  const lead = `${plural(sessions, 'session', 'sessions')} a week.`
+  if (sessions === 0) return lead
+  if (spanning === 0)
+    return `${lead} Each runs in one part of the day, so the grid’s cells add up to ${countFormat.format(cellTotal)}.`
+  return `${lead} Each cell counts the sessions running in that part of the day, and ${plural(spanning, 'session runs', 'sessions run')} into more than one part, so the grid’s cells add up to ${countFormat.format(cellTotal)}.`
+}
+
+/** The overview's sentence for the week grid, with no double negative. */
+export function timeHeadline(sessions: number, emptyParts: number): string {
+  const lead = `${countFormat.format(sessions)} women-only session${sessions === 1 ? '' : 's'} a week.`
+  if (emptyParts === 0)
+    return `${lead} Every one of the 21 parts of the week (each day’s morning, afternoon and evening) has at least one.`
+  if (emptyParts === 21)
+    return `${lead} None of the 21 parts of the week (each day’s morning, afternoon and evening) has one.`
+  return `${lead} ${String(emptyParts)} of the 21 parts of the week (each day’s morning, afternoon and evening) have no session.`
+}
+
+/** The features page's sentence and headline: '3 of the 45 published services have none of the features'. */
+export function featuresHeadline(services: number, withNone: number): string {
+  const n = countFormat.format(services)
+  if (services === 0) return 'There are no published services yet.'
+  if (withNone === 0)
+    return services === 1
+      ? 'The published service has at least one of the gender-responsive features.'
+      : `All ${n} published services have at least one of the gender-responsive features.`
+  if (withNone === services)
+    return services === 1
+      ? 'The published service has none of the gender-responsive features.'
+      : `None of the ${n} published services has any of the gender-responsive features.`
+  return `${countFormat.format(withNone)} of the ${n} published services ${withNone === 1 ? 'has' : 'have'} none of the gender-responsive features.`
+}
+
+/** The overview's sentence for the groups of women. */
+export function cohortsHeadline(groups: number, withNone: number): string {
+  if (withNone === 0)
+    return `Every one of the ${String(groups)} groups of women has at least one service that serves them.`
+  if (withNone === groups) return `None of the ${String(groups)} groups of women has a service that serves them.`
+  return `${String(withNone)} of the ${String(groups)} groups of women ${withNone === 1 ? 'has' : 'have'} no service that serves them.`
+}
+
 export interface TimePage extends PageBase {
   grids: {
     mode: string
     label: string
     sessions: number
+    /** The cells' sessions added up: a session counts once in each part of the day it runs in. */
+    cellTotal: number
+    /** Sessions that run in more than one part of the day. */
+    spanning: number
+    /** What the cells count and what they add up to, in a sentence. */
+    totalSentence: string
+    /** Each part of the day added up over the week (the grid's last row). */
+    partTotals: number[]
     gaps: string[]
     rows: { day: string; cells: { part: string; sessions: number; services: number; serviceNames: string[] }[] }[]
   }[]
@@ -334,7 +394,10 @@ export function timePage(base: Omit<PageBase, 'tables'>, result: TimeResult): Ti
       }
       return out
     }),
-    notes: grid.gaps,
+    notes: [
+      'A session counts in every part of the day it runs in, so a session from 10:00 to 13:00 counts in the morning and the afternoon.',
+      ...grid.gaps,
+    ],
   }))
   const sessionsTable: AnalysisTable = {
     id: 'sessions',
@@ -343,7 +406,7 @@ export function timePage(base: Omit<PageBase, 'tables'>, result: TimeResult): Ti
       { key: 'day', label: 'Day', kind: 'text' },
       { key: 'start', label: 'Starts', kind: 'text' },
       { key: 'end', label: 'Ends', kind: 'text' },
-      { key: 'parts', label: 'Part of the day', kind: 'text' },
+      { key: 'parts', label: 'Part of the day', kind: 'text', downloadOnly: true },
       { key: 'mode', label: 'How', kind: 'text' },
       { key: 'service', label: 'Service', kind: 'text' },
       { key: 'place', label: 'Place', kind: 'text' },
@@ -361,21 +424,29 @@ export function timePage(base: Omit<PageBase, 'tables'>, result: TimeResult): Ti
   }
   return {
     ...base,
-    grids: result.grids.map((g) => ({
-      mode: g.mode,
-      label: g.label,
-      sessions: g.sessions,
-      gaps: g.gaps,
-      rows: g.rows.map((r) => ({
-        day: r.label,
-        cells: r.cells.map((c) => ({
-          part: c.part,
-          sessions: c.sessions,
-          services: c.services,
-          serviceNames: c.serviceNames,
+    grids: result.grids.map((g) => {
+      const cellTotal = g.rows.reduce((sum, r) => sum + r.cells.reduce((n, c) => n + c.sessions, 0), 0)
+      const spanning = result.sessions.filter((s) => inMode(g.mode, s.mode) && s.parts.length > 1).length
+      return {
+        mode: g.mode,
+        label: g.label,
+        sessions: g.sessions,
+        cellTotal,
+        spanning,
+        totalSentence: gridTotalSentence(g.sessions, cellTotal, spanning),
+        partTotals: dayParts.map((_, i) => g.rows.reduce((sum, r) => sum + (r.cells[i]?.sessions ?? 0), 0)),
+        gaps: g.gaps,
+        rows: g.rows.map((r) => ({
+          day: r.label,
+          cells: r.cells.map((c) => ({
+            part: c.part,
+            sessions: c.sessions,
+            services: c.services,
+            serviceNames: c.serviceNames,
+          })),
         })),
-      })),
-    })),
+      }
+    }),
     tables: [...gridTables, sessionsTable],
   }
 }
@@ -386,6 +457,8 @@ export function timePage(base: Omit<PageBase, 'tables'>, result: TimeResult): Ti
 export interface FeaturesPage extends PageBase {
   services: number
   servicesWithNone: number
+  /** e.g. 'None of the 45 published services has any of the gender-responsive features.' */
+  headline: string
 }
 
 export function featuresPage(base: Omit<PageBase, 'tables'>, result: FeatureResult): FeaturesPage {
@@ -404,7 +477,12 @@ export function featuresPage(base: Omit<PageBase, 'tables'>, result: FeatureResu
     caption: 'Services with each feature, by service type',
     columns: [
       { key: 'feature', label: 'Feature', kind: 'text' },
-      ...result.types.map((t) => ({ key: t.code, label: t.label, kind: 'count-share' as const })),
+      ...result.types.map((t, i) => ({
+        key: t.code,
+        label: t.label,
+        kind: 'count-share' as const,
+        downloadOnly: i >= MAX_PAGE_COLUMNS - 1,
+      })),
     ],
     rows: result.features.map((f) => {
       const row: Record<string, TableCell> = { feature: f.label }
@@ -414,7 +492,14 @@ export function featuresPage(base: Omit<PageBase, 'tables'>, result: FeatureResu
       })
       return row
     }),
-    notes: ['Each cell is the number of services of that type with the feature, out of all services of the type.'],
+    notes: [
+      'Each cell is the number of services of that type with the feature, out of all services of the type.',
+      ...(result.types.length > MAX_PAGE_COLUMNS - 1
+        ? [
+            `The page shows the first ${String(MAX_PAGE_COLUMNS - 1)} service types; the CSV and JSON downloads have all ${String(result.types.length)}.`,
+          ]
+        : []),
+    ],
   }
   const none: AnalysisTable = {
     id: 'services-with-none',
@@ -435,6 +520,7 @@ export function featuresPage(base: Omit<PageBase, 'tables'>, result: FeatureResu
     ...base,
     services: result.services,
     servicesWithNone: result.servicesWithNone.length,
+    headline: featuresHeadline(result.services, result.servicesWithNone.length),
     tables: [coverage, byType, none],
   }
 }
@@ -536,12 +622,12 @@ export interface ColocationPage extends PageBase {
 const pairColumns: TableColumn[] = [
   { key: 'rank', label: 'Rank', kind: 'count' },
   { key: 'treatment', label: 'Treatment service', kind: 'text' },
-  { key: 'treatmentPlace', label: 'Treatment place', kind: 'text' },
+  { key: 'treatmentPlace', label: 'Treatment place', kind: 'text', downloadOnly: true },
   { key: 'place', label: 'Place women use', kind: 'text' },
   { key: 'placeType', label: 'Type of place', kind: 'text' },
-  { key: 'placeLocation', label: 'Its address', kind: 'text' },
+  { key: 'placeLocation', label: 'Its address', kind: 'text', downloadOnly: true },
   { key: 'distanceKm', label: 'Distance (km)', kind: 'km' },
-  { key: 'womenOnlyFeatures', label: 'Women-only features', kind: 'count' },
+  { key: 'womenOnlyFeatures', label: 'Women-only features', kind: 'count', downloadOnly: true },
   { key: 'offer', label: 'What each could offer', kind: 'text' },
 ]
 
