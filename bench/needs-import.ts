@@ -290,7 +290,7 @@ async function underLoadChildMain(request: UnderLoadRequest): Promise<void> {
   const { loadConfig } = await import('../src/config.js')
   const { prepareDatabase } = await import('../src/platform/startup.js')
   const { buildApp } = await import('../src/app.js')
-  const { seedDemo } = await import('../src/features/demo/seed.js')
+  const { seedDemo } = await import('../src/demo/seed.js')
   const { scopeForCouncilCode } = await import('../src/platform/tenancy.js')
   const { importFile, ImportRefusedError } = await import('../src/features/needs/importers/index.js')
   const baseUrl = `http://127.0.0.1:${String(request.port)}`

@@ -28,7 +28,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { sql } from 'drizzle-orm'
-import { demoDirectory } from '../src/features/directory/demo-directory.js'
+import { demoDirectory } from '../src/demo/directory-data.js'
 import { stableId } from '../src/features/directory/ids.js'
 import type { Directory, Schedule, ServiceAtLocation } from '../src/features/directory/model.js'
 import { importDirectory } from '../src/features/directory/repository.js'
@@ -59,10 +59,10 @@ function mulberry32(seed: number): () => number {
 /** `count` published services copied from the demo directory, each with new ids at a random place in England. */
 export function generateDirectory(count: number, seed = 20260112): Directory {
   const random = mulberry32(seed)
-  const templates = demoDirectory.services.filter((s) => s.status === 'published')
-  const locations = new Map(demoDirectory.locations.map((l) => [l.id, l]))
+  const templates = demoDirectory().services.filter((s) => s.status === 'published')
+  const locations = new Map(demoDirectory().locations.map((l) => [l.id, l]))
   const out: Directory = {
-    organisations: [...demoDirectory.organisations],
+    organisations: [...demoDirectory().organisations],
     services: [],
     locations: [],
     serviceAtLocations: [],
@@ -81,7 +81,7 @@ export function generateDirectory(count: number, seed = 20260112): Directory {
       serviceAreas: template.serviceAreas.map((a) => ({ ...a, id: stableId('bench', 'area', key, a.id) })),
       version: 1,
     })
-    const sals = demoDirectory.serviceAtLocations.filter((x) => x.serviceId === template.id)
+    const sals = demoDirectory().serviceAtLocations.filter((x) => x.serviceId === template.id)
     for (const sal of sals) {
       const location = locations.get(sal.locationId)
       if (!location) continue
@@ -94,7 +94,7 @@ export function generateDirectory(count: number, seed = 20260112): Directory {
       })
       const newSal: ServiceAtLocation = { id: stableId('bench', 'sal', key, sal.id), serviceId: id, locationId }
       out.serviceAtLocations.push(newSal)
-      for (const schedule of demoDirectory.schedules.filter((x) => x.serviceAtLocationId === sal.id)) {
+      for (const schedule of demoDirectory().schedules.filter((x) => x.serviceAtLocationId === sal.id)) {
         const copy: Schedule = {
           ...schedule,
           id: stableId('bench', 'schedule', key, schedule.id),

@@ -10,7 +10,7 @@ export const MAX_PASSWORD_LENGTH = 128
 
 const common = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()))
 
-/** The demo accounts' password, printed at start and in the README (src/features/demo/seed.ts). */
+/** The demo accounts' password, printed at start and in the README (src/demo/seed.ts). */
 export const DEMO_PASSWORD = 'barnet-demo-2026'
 
 function lettersAndDigits(text: string): string {

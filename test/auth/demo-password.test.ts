@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { users } from '../../src/db/schema/index.js'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { passwordProblem } from '../../src/lib/passwords.js'
 import { createTestContext, type TestContext } from '../support/app.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { demoDirectory, demoServiceId } from '../../src/features/directory/demo-directory.js'
+import { demoDirectory, demoServiceId } from '../../src/demo/directory-data.js'
 import { type Directory, DirectoryIndex } from '../../src/features/directory/model.js'
 import {
   directoryToOruk,
@@ -17,10 +17,10 @@ import {
 import { featureTerms, serviceTypeTerms } from '../../src/features/directory/taxonomy.js'
 import { errorsOf, standardValidators } from './standard.js'
 
-const index = new DirectoryIndex(demoDirectory)
-const published = demoDirectory.services.filter((s) => s.status === 'published')
-const drafts = demoDirectory.services.filter((s) => s.status === 'draft')
-const exported = directoryToOruk(demoDirectory)
+const index = new DirectoryIndex(demoDirectory())
+const published = demoDirectory().services.filter((s) => s.status === 'published')
+const drafts = demoDirectory().services.filter((s) => s.status === 'draft')
+const exported = directoryToOruk(demoDirectory())
 
 const clone = <T>(value: T): T => structuredClone(value)
 const problemsOf = (result: OrukImportResult): string[] => (result.ok ? [] : result.problems.map(formatProblem))
@@ -57,9 +57,9 @@ describe('directory -> ORUK', () => {
   })
 
   it('never outputs draft services or internal notes', () => {
-    const withNotes = demoDirectory.services.filter((s) => s.internalNotes !== '')
+    const withNotes = demoDirectory().services.filter((s) => s.internalNotes !== '')
     expect(withNotes.some((s) => s.status === 'published')).toBe(true)
-    const text = JSON.stringify(directoryToOrukDump(demoDirectory))
+    const text = JSON.stringify(directoryToOrukDump(demoDirectory()))
     for (const s of withNotes) expect(text).not.toContain(s.internalNotes)
     for (const s of drafts) {
       expect(text).not.toContain(s.id)
@@ -161,7 +161,7 @@ describe('pagination envelope', () => {
 
 describe('round trip', () => {
   it('directory -> ORUK -> directory -> ORUK gives identical JSON', () => {
-    const first = directoryToOrukDump(demoDirectory)
+    const first = directoryToOrukDump(demoDirectory())
     const imported = importOk(parseOrukJson(JSON.stringify(first)))
     const second = directoryToOrukDump(imported)
     expect(JSON.stringify(second)).toBe(JSON.stringify(first))
@@ -173,19 +173,21 @@ describe('round trip', () => {
     const expectedServices = published.map((s) => ({ ...s, internalNotes: '', version: 1 }))
     expect(imported.services).toEqual(expectedServices)
     const salIds = new Set(
-      demoDirectory.serviceAtLocations.filter((x) => publishedIds.has(x.serviceId)).map((x) => x.id),
+      demoDirectory()
+        .serviceAtLocations.filter((x) => publishedIds.has(x.serviceId))
+        .map((x) => x.id),
     )
     const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => a.id.localeCompare(b.id))
     expect(byId(imported.serviceAtLocations)).toEqual(
-      byId(demoDirectory.serviceAtLocations.filter((x) => salIds.has(x.id))),
+      byId(demoDirectory().serviceAtLocations.filter((x) => salIds.has(x.id))),
     )
     expect(byId(imported.schedules)).toEqual(
-      byId(demoDirectory.schedules.filter((x) => salIds.has(x.serviceAtLocationId))),
+      byId(demoDirectory().schedules.filter((x) => salIds.has(x.serviceAtLocationId))),
     )
     const usedLocations = new Set(imported.serviceAtLocations.map((x) => x.locationId))
-    expect(byId(imported.locations)).toEqual(byId(demoDirectory.locations.filter((l) => usedLocations.has(l.id))))
+    expect(byId(imported.locations)).toEqual(byId(demoDirectory().locations.filter((l) => usedLocations.has(l.id))))
     expect(byId(imported.organisations)).toEqual(
-      byId(demoDirectory.organisations.filter((o) => published.some((s) => s.organisationId === o.id))),
+      byId(demoDirectory().organisations.filter((o) => published.some((s) => s.organisationId === o.id))),
     )
   })
 
@@ -195,7 +197,7 @@ describe('round trip', () => {
   })
 
   it('accepts a page, an array of services and a single service', () => {
-    const page = importOk(parseOrukDocument(directoryToOrukDump(demoDirectory)))
+    const page = importOk(parseOrukDocument(directoryToOrukDump(demoDirectory())))
     const array = importOk(parseOrukDocument(clone(exported)))
     const single = parseOrukDocument(clone(exported[0]))
     expect(page.services).toHaveLength(published.length)
@@ -224,7 +226,7 @@ describe('round trip', () => {
 })
 
 describe('import refusals name the JSON path', () => {
-  const page = () => clone(directoryToOrukDump(demoDirectory))
+  const page = () => clone(directoryToOrukDump(demoDirectory()))
 
   it('not JSON', () => {
     const problems = problemsOf(parseOrukJson('{"contents": [}'))

@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { SignInPage } from './pages/auth.js'
 import { AnalysisPage, type AnalysisPageKey, DirectoryImportPage, ServiceListPage } from './pages/directory.js'
 import { JobPage } from './pages/needs.js'

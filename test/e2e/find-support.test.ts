@@ -5,7 +5,7 @@
  * (WCAG 2.2 AA) by verifyOnPage(), including the results, an error and "nothing found".
  */
 import { describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { SignInPage } from './pages/auth.js'
 import { FindSupportPage, type NewService, ServiceMapPage } from './pages/find-support.js'
 import { HomePage } from './pages/staff.js'

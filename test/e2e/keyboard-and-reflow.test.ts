@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { SignInPage } from './pages/auth.js'
 import { checkAccessibility } from './pages/base-page.js'
 import { StartPage } from './pages/public.js'

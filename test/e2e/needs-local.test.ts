@@ -9,7 +9,7 @@
  */
 import { readdirSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { fromRoot } from '../../src/platform/root.js'
 import { SignInPage } from './pages/auth.js'
 import { sectionTitles } from '../../src/features/needs/assessment/sections/common.js'

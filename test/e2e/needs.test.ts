@@ -6,7 +6,7 @@
  * reads "How to read these figures" and downloads the Word report. Every page visited is checked with axe (WCAG 2.2 AA) by verifyOnPage().
  */
 import { describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { fromRoot } from '../../src/platform/root.js'
 import { SignInPage } from './pages/auth.js'
 import {
@@ -59,7 +59,7 @@ describe('needs assessment journey', () => {
     await before.goTo('Imports')
     const imports = await new DataImportsPage(page).verifyOnPage()
 
-    // The demo council's data (src/features/demo/needs-data.ts) already holds one import of this file.
+    // The demo council's data (src/demo/needs-data.ts) already holds one import of this file.
     await expect(imports.importLink(FINGERTIPS).count()).resolves.toBe(1)
     const fingertips = await importThroughThePage(imports, 'Fingertips indicator data', FINGERTIPS)
     // 17 data rows: 18 lines in the file, one of them the header; every row is a valid area and period.

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { checkAccessibility } from './pages/base-page.js'
 import { SignInPage } from './pages/auth.js'
 import { HomePage } from './pages/staff.js'

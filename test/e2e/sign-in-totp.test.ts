@@ -5,7 +5,7 @@
  */
 import { generateSync } from 'otplib'
 import { describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { checkAccessibility } from './pages/base-page.js'
 import { cookieNames, pathOf, screenshot } from './support/browser.js'
 import { setUpJourney } from './support/journey.js'

@@ -3,7 +3,7 @@
  * address of a signed-in page brings it back.
  */
 import { describe, expect, test } from 'vitest'
-import { DEMO_PASSWORD } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { SignedOutPage, SignInPage } from './pages/auth.js'
 import { HomePage } from './pages/staff.js'
 import { cookieNames, pathOf } from './support/browser.js'

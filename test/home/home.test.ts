@@ -3,7 +3,7 @@
  * Signs in as each demo account and requests every link in the page's main content, expecting 200.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, demoAccounts, seedDemo } from '../../src/features/demo/seed.js'
+import { DEMO_PASSWORD, demoAccounts, seedDemo } from '../../src/demo/seed.js'
 import { createTestContext, type TestClient, type TestContext } from '../support/app.js'
 
 function mainLinks(html: string): string[] {

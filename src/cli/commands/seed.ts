@@ -1,6 +1,6 @@
 /** `wtc seed demo`: the demo council (Barnet) with one account for each role. */
 import type { Command } from 'commander'
-import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemo } from '../../features/demo/seed.js'
+import { DEMO_COUNCIL, DEMO_PASSWORD, seedDemo } from '../../demo/seed.js'
 import type { CliContext } from '../context.js'
 
 export function registerSeedCommands(program: Command, ctx: CliContext): void {

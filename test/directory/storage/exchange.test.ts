@@ -12,17 +12,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/cli/main.js'
 import { exportOruk, importOrukText } from '../../../src/features/directory/api/exchange.js'
 import { loadDirectory } from '../../../src/features/directory/repository.js'
-import { demoDirectory } from '../../../src/features/directory/demo-directory.js'
-import { seedDirectoryDemo } from '../../../src/features/directory/demo-seed.js'
+import { demoDirectory } from '../../../src/demo/directory-data.js'
+import { seedDirectoryDemo } from '../../../src/demo/directory-seed.js'
 import { type Database, openDatabase } from '../../../src/platform/db/index.js'
 import { ensureCouncil } from '../../../src/platform/reference.js'
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '../../support/db.js'
 import { directoryDigest } from './support.js'
 
 const actor = { userId: null, label: 'test', role: 'commissioner' }
-const published = demoDirectory.services.filter((s) => s.status === 'published')
-const drafts = demoDirectory.services.filter((s) => s.status === 'draft')
-const notes = demoDirectory.services.map((s) => s.internalNotes).filter((n) => n !== '')
+const published = demoDirectory().services.filter((s) => s.status === 'published')
+const drafts = demoDirectory().services.filter((s) => s.status === 'draft')
+const notes = demoDirectory()
+  .services.map((s) => s.internalNotes)
+  .filter((n) => n !== '')
 
 describe('round trip through the storage', () => {
   let database: TestDatabase
@@ -82,7 +84,7 @@ describe('round trip through the storage', () => {
     const a = await ensureCouncil(database.db, 'E09000003')
     const c = await ensureCouncil(database.db, 'E06000001')
     const first = await exportOruk(database.db, a, { includeDrafts: true })
-    expect(first).toHaveLength(demoDirectory.services.length)
+    expect(first).toHaveLength(demoDirectory().services.length)
     expect(first.filter((s) => (s.status as string) === 'inactive').map((s) => s.id)).toEqual(
       drafts.map((s) => s.id).sort(),
     )
@@ -195,7 +197,7 @@ describe('wtc import oruk and wtc export oruk', () => {
     expect(run.code).toBe(0)
     const text = readFileSync(file('drafts.json'), 'utf8')
     const services = JSON.parse(text) as { id: string; status: string }[]
-    expect(services).toHaveLength(demoDirectory.services.length)
+    expect(services).toHaveLength(demoDirectory().services.length)
     expect(services.filter((s) => s.status === 'inactive')).toHaveLength(drafts.length)
     for (const note of notes) expect(text).not.toContain(note)
   })

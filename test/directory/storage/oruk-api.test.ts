@@ -5,8 +5,8 @@
  */
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_DIRECTORY_COUNCIL, demoDirectory } from '../../../src/features/directory/demo-directory.js'
-import { seedDirectoryDemo } from '../../../src/features/directory/demo-seed.js'
+import { DEMO_DIRECTORY_COUNCIL, demoDirectory } from '../../../src/demo/directory-data.js'
+import { seedDirectoryDemo } from '../../../src/demo/directory-seed.js'
 import { stableId } from '../../../src/features/directory/ids.js'
 import { type Directory, type Service, toMinutes } from '../../../src/features/directory/model.js'
 import { formatProblem, validateOruk } from '../../../src/features/directory/oruk-validation.js'
@@ -84,11 +84,11 @@ function councilBDirectory(): Directory {
 
 const bDirectory = councilBDirectory()
 const bPublished = bDirectory.services.filter((s) => s.status === 'published')
-const demoPublished = demoDirectory.services.filter((s) => s.status === 'published')
-const demoDrafts = demoDirectory.services.filter((s) => s.status === 'draft')
+const demoPublished = demoDirectory().services.filter((s) => s.status === 'published')
+const demoDrafts = demoDirectory().services.filter((s) => s.status === 'draft')
 /** Every published service of both councils, as brute-force input: service, its locations and sessions. */
 const everyPublished = [
-  ...demoPublished.map((s) => ({ service: s, directory: demoDirectory, council: DEMO_DIRECTORY_COUNCIL })),
+  ...demoPublished.map((s) => ({ service: s, directory: demoDirectory(), council: DEMO_DIRECTORY_COUNCIL })),
   ...bPublished.map((s) => ({ service: s, directory: bDirectory, council: COUNCIL_B })),
 ]
 const placesOf = (directory: Directory, serviceId: string) => {
@@ -498,7 +498,7 @@ describe('GET /api/oruk/services/:id', () => {
       expect(res.statusCode).toBe(404)
       expect(body<{ error: string }>(res).error).toContain(draft.id)
     }
-    const notes = [...demoDirectory.services, ...bDirectory.services].map((s) => s.internalNotes).filter(Boolean)
+    const notes = [...demoDirectory().services, ...bDirectory.services].map((s) => s.internalNotes).filter(Boolean)
     expect(notes.length).toBeGreaterThan(2)
     for (const service of bPublished) {
       const res = await get(`/api/oruk/services/${service.id}`)
@@ -517,7 +517,7 @@ describe('GET /api/oruk/services/:id', () => {
 describe('GET /api/oruk/service_at_locations', () => {
   it('lists each place of each published service once, valid, with its nested service for :id', async () => {
     const publishedIds = new Set(everyPublished.map((x) => x.service.id))
-    const expectedSals = [...demoDirectory.serviceAtLocations, ...bDirectory.serviceAtLocations]
+    const expectedSals = [...demoDirectory().serviceAtLocations, ...bDirectory.serviceAtLocations]
       .filter((x) => publishedIds.has(x.serviceId))
       .map((x) => x.id)
       .sort()
@@ -539,12 +539,12 @@ describe('GET /api/oruk/service_at_locations', () => {
       }
     }
     expect(seen).toEqual(expectedSals)
-    const first = demoDirectory.serviceAtLocations.find((x) => publishedIds.has(x.serviceId))!
+    const first = demoDirectory().serviceAtLocations.find((x) => publishedIds.has(x.serviceId))!
     const one = await get(`/api/oruk/service_at_locations/${first.id}`)
     expect(one.statusCode).toBe(200)
     expect(standardValidators.service(body(one))).toBe(true)
     expect(body<{ id: string }>(one).id).toBe(first.serviceId)
-    const draftSal = demoDirectory.serviceAtLocations.find((x) => !publishedIds.has(x.serviceId))!
+    const draftSal = demoDirectory().serviceAtLocations.find((x) => !publishedIds.has(x.serviceId))!
     expect((await get(`/api/oruk/service_at_locations/${draftSal.id}`)).statusCode).toBe(404)
   })
 })

@@ -6,8 +6,8 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditEvents, organisations } from '../../../src/db/schema/index.js'
-import { demoDirectory, demoServiceId } from '../../../src/features/directory/demo-directory.js'
-import { DEMO_PROVIDER_NAME, demoOrganisationId, seedDirectoryDemo } from '../../../src/features/directory/demo-seed.js'
+import { demoDirectory, demoServiceId } from '../../../src/demo/directory-data.js'
+import { DEMO_PROVIDER_NAME, demoOrganisationId, seedDirectoryDemo } from '../../../src/demo/directory-seed.js'
 import { stableId } from '../../../src/features/directory/ids.js'
 import {
   ConcurrentEditError,
@@ -37,8 +37,8 @@ let providerId: string
 const commissioner: DirectoryActor = { userId: null, label: 'commissioner@barnet.example', role: 'commissioner' }
 const hendonId = demoServiceId('hendonTreatment')
 const womensCentreId = demoServiceId('womensCentre')
-const drafts = demoDirectory.services.filter((s) => s.status === 'draft')
-const withNotes = demoDirectory.services.filter((s) => s.internalNotes !== '')
+const drafts = demoDirectory().services.filter((s) => s.status === 'draft')
+const withNotes = demoDirectory().services.filter((s) => s.internalNotes !== '')
 
 beforeAll(async () => {
   database = await createTestDatabase()
@@ -50,7 +50,7 @@ beforeAll(async () => {
     .returning({ id: organisations.id })
   providerId = provider[0]!.id
   const seeded = await seedDirectoryDemo(database.db, a)
-  expect(seeded).toEqual({ loaded: true, services: demoDirectory.services.length, ownedBy: providerId })
+  expect(seeded).toEqual({ loaded: true, services: demoDirectory().services.length, ownedBy: providerId })
 })
 
 afterAll(async () => {
@@ -66,8 +66,8 @@ const editable = async (scope: TenantScope, id: string): Promise<ServiceInput> =
 describe('the demo seed', () => {
   it('loads the demo directory exactly, marks it as example data, and runs once', async () => {
     const stored = await loadDirectory(database.db, a, { publishedOnly: false })
-    expect(stored).toEqual(sortedById(demoDirectory))
-    expect((await loadExampleServiceIds(database.db, a)).size).toBe(demoDirectory.services.length)
+    expect(stored).toEqual(sortedById(demoDirectory()))
+    expect((await loadExampleServiceIds(database.db, a)).size).toBe(demoDirectory().services.length)
     expect(await seedDirectoryDemo(database.db, a)).toEqual({ loaded: false, services: 0, ownedBy: null })
   })
 
@@ -75,7 +75,7 @@ describe('the demo seed', () => {
     const owners = await loadOrganisationOwners(database.db, a)
     const owned = [...owners].filter(([, owner]) => owner === providerId).map(([id]) => id)
     expect(owned.sort()).toEqual([demoOrganisationId('recovery'), demoOrganisationId('hillside')].sort())
-    expect(owners.size).toBe(demoDirectory.organisations.length)
+    expect(owners.size).toBe(demoDirectory().organisations.length)
   })
 })
 
@@ -92,13 +92,15 @@ describe('tenant isolation and what is published', () => {
     expect(drafts).toHaveLength(2)
     expect(withNotes.length).toBeGreaterThan(0)
     const published = await loadDirectory(database.db, a, { publishedOnly: true })
-    expect(published.services).toHaveLength(demoDirectory.services.length - drafts.length)
+    expect(published.services).toHaveLength(demoDirectory().services.length - drafts.length)
     expect(published.services.every((s) => s.status === 'published' && s.internalNotes === '')).toBe(true)
     const text = JSON.stringify(published)
     for (const s of withNotes) expect(text).not.toContain(s.internalNotes)
     for (const d of drafts) expect(text).not.toContain(d.id)
     const draftSals = new Set(
-      demoDirectory.serviceAtLocations.filter((x) => drafts.some((d) => d.id === x.serviceId)).map((x) => x.id),
+      demoDirectory()
+        .serviceAtLocations.filter((x) => drafts.some((d) => d.id === x.serviceId))
+        .map((x) => x.id),
     )
     expect(published.serviceAtLocations.filter((x) => draftSals.has(x.id))).toEqual([])
     expect(published.schedules.filter((x) => draftSals.has(x.serviceAtLocationId))).toEqual([])
@@ -367,7 +369,7 @@ describe('providers', () => {
 describe('importing', () => {
   it('importing the same directory twice changes nothing the second time', async () => {
     const scope = await ensureCouncil(database.db, 'E06000001')
-    const first = await importDirectory(database.db, scope, commissioner, demoDirectory)
+    const first = await importDirectory(database.db, scope, commissioner, demoDirectory())
     // Barnet (seeded above) already holds these ids: this council's copies get their own (ADR 0015).
     const renamed = [
       expect.stringMatching(
@@ -376,7 +378,7 @@ describe('importing', () => {
     ]
     expect(first).toEqual({ created: 47, updated: 0, unchanged: 0, warnings: renamed })
     const before = await directoryDigest(database.db)
-    const second = await importDirectory(database.db, scope, commissioner, demoDirectory)
+    const second = await importDirectory(database.db, scope, commissioner, demoDirectory())
     expect(second).toEqual({ created: 0, updated: 0, unchanged: 47, warnings: renamed })
     // Only the audit event of the second import is new.
     const after = await directoryDigest(database.db)
@@ -386,7 +388,7 @@ describe('importing', () => {
 
   it('refuses a directory that breaks the model, writing nothing', async () => {
     const scope = await ensureCouncil(database.db, 'E06000002')
-    const broken = structuredClone(demoDirectory)
+    const broken = structuredClone(demoDirectory())
     broken.services[0]!.organisationId = stableId('missing')
     const before = await directoryDigest(database.db)
     const error = (await importDirectory(database.db, scope, commissioner, broken).catch(

@@ -4,7 +4,7 @@
  * or every JSON path of a refused feed with nothing changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoDirectory } from '../../../src/features/directory/demo-directory.js'
+import { demoDirectory } from '../../../src/demo/directory-data.js'
 import { directoryToOruk } from '../../../src/features/directory/oruk.js'
 import { loadDirectory } from '../../../src/features/directory/repository.js'
 import { registerDirectoryImportRoutes } from '../../../src/features/directory/web/import-routes.js'
@@ -14,7 +14,7 @@ import { decode, errorSummary, type FilePart, leftBehind, multipartBody } from '
 import { directoryDigest } from './support.js'
 
 let ctx: TestContext
-const published = demoDirectory.services.filter((s) => s.status === 'published')
+const published = demoDirectory().services.filter((s) => s.status === 'published')
 
 beforeAll(async () => {
   ctx = await createTestContext({
@@ -66,7 +66,7 @@ describe('POST /directory/import', () => {
   it('imports a good file into the user’s council and shows the counts', async () => {
     const user = await ctx.user({ council: 'E08000025', roles: ['commissioner'], totp: true })
     const client = await ctx.signedIn(user)
-    const text = JSON.stringify(directoryToOruk(demoDirectory))
+    const text = JSON.stringify(directoryToOruk(demoDirectory()))
     const res = await upload(client, jsonFile(text))
     expect(res.statusCode).toBe(303)
     const jobPath = String(res.headers.location)
@@ -86,7 +86,7 @@ describe('POST /directory/import', () => {
 
   it('refuses a file with problems, listing each JSON path, with nothing changed and no file left behind', async () => {
     const client = await ctx.signedIn(await ctx.user({ council: 'E06000001', roles: ['analyst'], totp: true }))
-    const services = JSON.parse(JSON.stringify(directoryToOruk(demoDirectory))) as Record<string, unknown>[]
+    const services = JSON.parse(JSON.stringify(directoryToOruk(demoDirectory()))) as Record<string, unknown>[]
     delete services[1]!.name
     ;(services[3]!.service_at_locations as { location: Record<string, unknown> }[])[0]!.location.latitude = 'north'
     const before = await directoryDigest(ctx.app.db)

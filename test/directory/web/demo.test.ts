@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoDirectory } from '../../../src/features/directory/demo-directory.js'
+import { demoDirectory } from '../../../src/demo/directory-data.js'
 import { importDirectory, loadServiceInput } from '../../../src/features/directory/repository.js'
 import { createTestContext, type TestClient, type TestContext } from '../../support/app.js'
 import type { TestUser } from '../../support/factories.js'
@@ -22,7 +22,7 @@ beforeAll(async () => {
     ctx.database.db,
     user.scope,
     { userId: null, label: 'demo', role: 'commissioner' },
-    demoDirectory,
+    demoDirectory(),
     { isExample: true },
   )
   client = await ctx.signedIn(user)
@@ -69,14 +69,14 @@ describe('the demo directory on the pages', () => {
   it('lists every demo service, each tagged as example data', async () => {
     const res = await client.get('/directory')
     expect(res.statusCode).toBe(200)
-    expect(listedNames(res.body)).toHaveLength(demoDirectory.services.length)
+    expect(listedNames(res.body)).toHaveLength(demoDirectory().services.length)
     const tags = res.body.split('<tbody')[1]?.match(/Example data/g) ?? []
-    expect(tags).toHaveLength(demoDirectory.services.length)
+    expect(tags).toHaveLength(demoDirectory().services.length)
   })
 
   it('opens every service, and saves each one unchanged from its edit form', async () => {
     const problems: string[] = []
-    for (const s of demoDirectory.services) {
+    for (const s of demoDirectory().services) {
       const page = await client.get(`/directory/services/${s.id}`)
       if (page.statusCode !== 200) problems.push(`${s.name}: page ${String(page.statusCode)}`)
       const edit = await client.get(`/directory/services/${s.id}/edit`)

@@ -5,13 +5,13 @@
  * example to replace. Runs only while the council has no imports, so it never overwrites anything.
  */
 import { sql } from 'drizzle-orm'
-import { dataImports } from '../../db/schema/index.js'
-import type { ImportKind } from '../../db/schema/needs.js'
-import type { Db } from '../../platform/db/index.js'
-import { fromRoot } from '../../platform/root.js'
-import type { TenantScope } from '../../platform/tenancy.js'
-import { importFile, type ImportSummary } from '../needs/importers/index.js'
-import { setFemaleShare } from '../needs/insight/repository.js'
+import { dataImports } from '../db/schema/index.js'
+import type { ImportKind } from '../db/schema/needs.js'
+import type { Db } from '../platform/db/index.js'
+import { fromRoot } from '../platform/root.js'
+import type { TenantScope } from '../platform/tenancy.js'
+import { importFile, type ImportSummary } from '../features/needs/importers/index.js'
+import { setFemaleShare } from '../features/needs/insight/repository.js'
 
 export const DEMO_NEEDS_FILES: { kind: ImportKind; file: string }[] = [
   { kind: 'ndtms-viewit', file: 'viewit-la-barnet-2009-2022.csv' },

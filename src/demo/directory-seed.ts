@@ -6,12 +6,12 @@
  * provider account can edit their services.
  */
 import { and, eq } from 'drizzle-orm'
-import { organisations } from '../../db/schema/index.js'
-import type { Db } from '../../platform/db/index.js'
-import type { TenantScope } from '../../platform/tenancy.js'
-import { DEMO_DIRECTORY_COUNCIL, demoDirectory } from './demo-directory.js'
-import { stableId } from './ids.js'
-import { countServices, importDirectory } from './repository.js'
+import { organisations } from '../db/schema/index.js'
+import type { Db } from '../platform/db/index.js'
+import type { TenantScope } from '../platform/tenancy.js'
+import { DEMO_DIRECTORY_COUNCIL, demoDirectory } from './directory-data.js'
+import { stableId } from '../features/directory/ids.js'
+import { countServices, importDirectory } from '../features/directory/repository.js'
 
 export const DEMO_PROVIDER_NAME = 'Demo treatment provider (not a real service)'
 
@@ -43,7 +43,7 @@ export async function seedDirectoryDemo(
     db,
     scope,
     { userId: null, label: 'wtc seed demo', role: 'system' },
-    structuredClone(demoDirectory),
+    structuredClone(demoDirectory()),
     { isExample: true, owners, source: 'the demo data' },
   )
   return { loaded: true, services: result.created, ownedBy: providerId }

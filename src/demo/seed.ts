@@ -4,17 +4,17 @@
  * add their demo data here.
  */
 import { and, eq } from 'drizzle-orm'
-import { organisations, type Role, users } from '../../db/schema/index.js'
-import type { Db } from '../../platform/db/index.js'
-import { ensureCouncil } from '../../platform/reference.js'
-import { hashPassword } from '../auth/credentials.js'
-import { createUser } from '../../platform/users.js'
-import { seedDirectoryDemo } from '../directory/demo-seed.js'
+import { organisations, type Role, users } from '../db/schema/index.js'
+import type { Db } from '../platform/db/index.js'
+import { ensureCouncil } from '../platform/reference.js'
+import { hashPassword } from '../features/auth/credentials.js'
+import { createUser } from '../platform/users.js'
+import { seedDirectoryDemo } from './directory-seed.js'
 import { seedNeedsDemo } from './needs-data.js'
 
 export const DEMO_COUNCIL = 'E09000003'
 // Defined beside the password rules, which refuse it for real accounts (issue 10).
-import { DEMO_PASSWORD } from '../../lib/passwords.js'
+import { DEMO_PASSWORD } from '../lib/passwords.js'
 export { DEMO_PASSWORD }
 
 export const demoAccounts: {

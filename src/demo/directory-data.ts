@@ -19,7 +19,7 @@
  * may ever appear in the ORUK API or on public pages.
  */
 import { createHash } from 'node:crypto'
-import { stableId } from './ids.js'
+import { stableId } from '../features/directory/ids.js'
 import {
   type Contact,
   type DayOfWeek,
@@ -31,8 +31,8 @@ import {
   type Service,
   type ServiceAtLocation,
   type SessionMode,
-} from './model.js'
-import type { FeatureCode, ServiceTypeCode, SubstanceCode } from './taxonomy.js'
+} from '../features/directory/model.js'
+import type { FeatureCode, ServiceTypeCode, SubstanceCode } from '../features/directory/taxonomy.js'
 
 export const DEMO_DIRECTORY_COUNCIL = 'E09000003'
 export const DEMO_LAST_MODIFIED = '2026-01-12T09:00:00.000Z'
@@ -1173,7 +1173,13 @@ export function buildDemoDirectory(): Directory {
 }
 
 /** The demo directory (built and validated once). Treat as read-only. */
-export const demoDirectory: Directory = buildDemoDirectory()
+let built: Directory | undefined
+
+/** The demo directory, built on first use (not when the module is imported) and kept. */
+export function demoDirectory(): Directory {
+  built ??= buildDemoDirectory()
+  return built
+}
 
 /** Demo service ids by their key in this file, for tests and seeds. */
 export const demoServiceId = (key: string): string => demoId('service', key)
