@@ -110,9 +110,14 @@ export function errorSerializer(err: unknown, depth = 0): unknown {
   return out
 }
 
+/**
+ * JSON lines in production (for the log platform) and under tests; in development, readable lines
+ * on standard output (developmentLogStream). Redaction is the same in both: it runs before the stream.
+ */
 export function loggerOptions(config: Pick<Config, 'logLevel' | 'env'>): FastifyServerOptions['logger'] {
   return {
     level: config.env === 'test' ? 'silent' : config.logLevel,
+    ...(config.env === 'development' ? { stream: developmentLogStream() } : {}),
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
       req(request: LoggedRequest) {
@@ -121,6 +126,80 @@ export function loggerOptions(config: Pick<Config, 'logLevel' | 'env'>): Fastify
       // pino's type wants an Error's shape back; what is logged is whatever the serializer returns.
       err: (e: Error) => errorSerializer(e) as { type: string; message: string; stack: string },
       error: (e: Error) => errorSerializer(e) as { type: string; message: string; stack: string },
+    },
+  }
+}
+
+/** Where log lines go: pino calls `write` once per record, with one JSON line. */
+export interface LogStream {
+  write(line: string): void
+}
+
+interface LogRecord {
+  level?: number
+  msg?: string
+  reqId?: string
+  req?: { method?: string; url?: string }
+  res?: { statusCode?: number }
+  responseTime?: number
+  err?: { type?: string; message?: string; stack?: string }
+  [key: string]: unknown
+}
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+}
+/** Requests seen but not yet answered; a bound, so requests that never complete cannot pile up. */
+const MAX_OPEN_REQUESTS = 1000
+
+/**
+ * Development logs for a person at a terminal: one line per request ("GET /needs 200 34 ms") and
+ * other messages as "WARN message", with an error's stack under it. It reads pino's JSON records,
+ * so the request serializer (and with it loggedUrl's redaction) has already run.
+ */
+export class DevelopmentLogFormatter {
+  private readonly open = new Map<string, string>()
+
+  /** The text to print for one record (no trailing newline), or null for nothing. */
+  format(record: LogRecord): string | null {
+    const level = record.level ?? 30
+    if (record.msg === 'incoming request' && record.reqId && record.req) {
+      if (this.open.size >= MAX_OPEN_REQUESTS) this.open.clear()
+      this.open.set(record.reqId, `${record.req.method ?? '?'} ${record.req.url ?? '?'}`)
+      return null
+    }
+    if (record.msg === 'request completed' && record.res) {
+      const request = (record.reqId ? this.open.get(record.reqId) : undefined) ?? `request ${record.reqId ?? '?'}`
+      if (record.reqId) this.open.delete(record.reqId)
+      const ms = typeof record.responseTime === 'number' ? ` ${String(Math.round(record.responseTime))} ms` : ''
+      return `${request} ${String(record.res.statusCode ?? '?')}${ms}`
+    }
+    const name = LEVEL_NAMES[level] ?? `LEVEL ${String(level)}`
+    const lines = [level === 30 ? (record.msg ?? '') : `${name} ${record.msg ?? ''}`.trimEnd()]
+    if (record.err) lines.push(`  ${record.err.stack ?? `${record.err.type ?? 'Error'}: ${record.err.message ?? ''}`}`)
+    return lines.join('\n')
+  }
+}
+
+/** A pino stream that prints DevelopmentLogFormatter's lines to `out` (standard output by default). */
+export function developmentLogStream(out: LogStream = process.stdout): LogStream {
+  const formatter = new DevelopmentLogFormatter()
+  return {
+    write(line: string) {
+      let record: LogRecord
+      try {
+        record = JSON.parse(line) as LogRecord
+      } catch {
+        out.write(line)
+        return
+      }
+      const text = formatter.format(record)
+      if (text !== null) out.write(`${text}\n`)
     },
   }
 }
