@@ -11,6 +11,9 @@ import { sweepUploads } from './platform/uploads/upload.js'
 import { DataDirLockedError } from './platform/db/lock.js'
 import { purgeExpiredSessions } from './platform/session.js'
 import { prepareDatabase } from './platform/startup.js'
+import { roleNames } from './platform/views.js'
+
+const roleList = (roles: readonly string[]): string => roles.map((r) => roleNames[r] ?? r).join(', ')
 
 async function main(): Promise<void> {
   const startedAt = performance.now()
@@ -23,7 +26,7 @@ async function main(): Promise<void> {
     if (Number(count[0]?.n ?? 0) === 0) {
       const demo = await seedDemo(database.db)
       demoLines.push('Demo council loaded: Barnet (E09000003). Demo accounts (no second factor, demo only):')
-      for (const a of demo.accounts) demoLines.push(`  ${a.email.padEnd(30)} ${a.roles.join(', ')}`)
+      for (const a of demo.accounts) demoLines.push(`  ${a.email.padEnd(30)} ${roleList(a.roles)}`)
       demoLines.push(`  password for each: ${DEMO_PASSWORD}`)
     }
   }

@@ -8,9 +8,9 @@ import {
 } from '../../src/demo/directory-data.js'
 import { directorySchema, DirectoryIndex, toMinutes } from '../../src/features/directory/model.js'
 import { serviceTypeCodes } from '../../src/features/directory/taxonomy.js'
-import { fromRoot } from '../../src/platform/root.js'
+import { sharedDataPath } from '../support/shared.js'
 
-const shared = (...parts: string[]) => fromRoot('..', 'shared', 'data', 'geo', ...parts)
+const shared = (...parts: string[]) => sharedDataPath('geo', ...parts)
 
 /** Postcode district centroids read straight from the published CSV (Postcode, Latitude, Longitude first). */
 function districtCentroids(): Map<string, [number, number]> {

@@ -10,7 +10,25 @@ import { DEMO_COUNCIL, seedDemo } from '../../../src/demo/seed.js'
 import { queryRows } from '../../../src/platform/db/index.js'
 import { scopeForCouncilCode } from '../../../src/platform/tenancy.js'
 import { createTestDatabase, type TestDatabase } from '../../support/db.js'
-import { REFERENCE } from './helpers.js'
+import { sharedDataPath } from '../../support/shared.js'
+import { readLines, REFERENCE, splitCsvLine } from './helpers.js'
+
+// The expected row counts, from the publishers' own files in ../shared/data (not the product's
+// copies): every data row of the ViewIt export and of both Fingertips files, and the alcohol
+// dependence estimates that have an interval (both bounds given, not "NA").
+const dataRows = (...parts: string[]) => readLines(sharedDataPath(...parts)).length - 1
+const VIEWIT_ROWS = dataRows('ndtms', 'viewit-la-barnet-2009-2022.csv')
+const FINGERTIPS_ROWS =
+  dataRows('fingertips', 'fingertips-93517-unmet-need-ocu.csv') +
+  dataRows('fingertips', 'fingertips-93532-unmet-need-alcohol.csv')
+const ESTIMATES_WITH_INTERVAL = (() => {
+  const [header = '', ...rows] = readLines(sharedDataPath('prevalence', 'alcohol-dependence-estimates-utla.csv'))
+  const columns = splitCsvLine(header)
+  const lower = columns.indexOf('Alcohol_lower_CI')
+  const upper = columns.indexOf('Alcohol_upper_CI')
+  const given = (v: string | undefined) => v !== undefined && v.trim() !== '' && v.trim() !== 'NA'
+  return rows.map(splitCsvLine).filter((cells) => given(cells[lower]) && given(cells[upper])).length
+})()
 
 let database: TestDatabase
 beforeAll(async () => {
@@ -37,12 +55,13 @@ describe('the demo needs data', () => {
       'fingertips-93532-unmet-need-alcohol.csv',
       'viewit-la-barnet-2009-2022.csv',
     ])
-    // Python: 780 ViewIt rows; 13 + 17 Fingertips rows; 456 alcohol estimates with an interval.
-    expect(await count('ndtms_rows')).toBe(780)
-    expect(await count('fingertips_values')).toBe(30)
-    expect(await count('prevalence_estimates')).toBe(456)
+    // Worked out in Python too: 780 ViewIt rows; 13 + 17 Fingertips rows; 456 estimates with an interval.
+    expect([VIEWIT_ROWS, FINGERTIPS_ROWS, ESTIMATES_WITH_INTERVAL]).toEqual([780, 30, 456])
+    expect(await count('ndtms_rows')).toBe(VIEWIT_ROWS)
+    expect(await count('fingertips_values')).toBe(FINGERTIPS_ROWS)
+    expect(await count('prevalence_estimates')).toBe(ESTIMATES_WITH_INTERVAL)
     const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'needs.import'))
-    expect(audit).toHaveLength(4)
+    expect(audit).toHaveLength(imports.length) // one audit event per file imported
     expect(audit.every((a) => a.actorLabel === 'wtc seed demo')).toBe(true)
 
     const shares = await database.db.select().from(femaleShareAssumptions)
@@ -59,7 +78,7 @@ describe('the demo needs data', () => {
     const scope = await scopeForCouncilCode(database.db, DEMO_COUNCIL)
     expect((await seedNeedsDemo(database.db, scope)).loaded).toBe(false)
     expect(await count('data_imports')).toBe(before)
-    expect(await count('ndtms_rows')).toBe(780)
+    expect(await count('ndtms_rows')).toBe(VIEWIT_ROWS)
     expect(REFERENCE.viewit).toContain('viewit-la-barnet-2009-2022.csv')
   })
 })
