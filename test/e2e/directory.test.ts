@@ -113,6 +113,32 @@ describe('service map', () => {
     await screenshot(page, 'directory-history')
   })
 
+  test('on a phone the list shows first, and the filters open and close behind "Show filters"', async () => {
+    const viewport = { width: 390, height: 844 }
+    const { page } = await journey.newPage(viewport)
+    await (await new SignInPage(page).open()).signIn('commissioner@barnet.example', DEMO_PASSWORD)
+    await new HomePage(page).verifyOnPage()
+    const list = await (await new ServiceListPage(page).open()).verifyOnPage()
+
+    // The first service's name is inside the first screenful, without scrolling.
+    const first = await list.firstServiceLink().boundingBox()
+    expect(first).not.toBeNull()
+    expect(first?.y).toBeGreaterThanOrEqual(0)
+    expect((first?.y ?? Infinity) + (first?.height ?? 0)).toBeLessThanOrEqual(viewport.height)
+    expect((first?.x ?? Infinity) + (first?.width ?? 0)).toBeLessThanOrEqual(viewport.width)
+
+    // The filters are folded away until asked for, then fold away again.
+    await expect(list.applyButton.isVisible()).resolves.toBe(false)
+    await list.filterToggle.click()
+    await expect(list.applyButton.isVisible()).resolves.toBe(true)
+    await expect(list.filterToggle.innerText()).resolves.toBe('Hide filters')
+    await list.verifyOnPage()
+    await screenshot(page, 'directory-filters-open-390')
+    await list.filterToggle.click()
+    await expect(list.applyButton.isVisible()).resolves.toBe(false)
+    await expect(list.filterToggle.innerText()).resolves.toBe('Show filters')
+  })
+
   test('the commissioner reads the six analysis pages, changes the distance and downloads a table', async () => {
     const page = await signIn('commissioner@barnet.example')
     const list = await (await new ServiceListPage(page).open()).verifyOnPage()

@@ -51,3 +51,12 @@ if (dialog instanceof HTMLDialogElement) {
     }
   })
 }
+
+// Filters beside a list (the service map): open on wide screens, folded behind "Show filters" on
+// small ones. Without JavaScript they start folded and the disclosure still opens them.
+const wideScreen = window.matchMedia('(min-width: 48.0625em)')
+const placeFilters = () => {
+  for (const details of document.querySelectorAll('details[data-app-filter-toggle]')) details.open = wideScreen.matches
+}
+placeFilters()
+wideScreen.addEventListener('change', placeFilters)

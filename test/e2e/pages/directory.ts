@@ -39,6 +39,20 @@ export class ServiceListPage extends BasePage {
     return this.page.locator('form[action="/directory"]')
   }
 
+  /** The "Show filters" / "Hide filters" control that folds the filters away on small screens. */
+  get filterToggle(): Locator {
+    return this.page.locator('summary.app-filter-toggle__summary')
+  }
+
+  get applyButton(): Locator {
+    return this.filterForm.getByRole('button', { name: 'Apply filters' })
+  }
+
+  /** The link of the first service in the table. */
+  firstServiceLink(): Locator {
+    return this.page.locator('table.app-directory-table tbody tr td:first-child a').first()
+  }
+
   /** Ticks the filters and presses "Apply filters"; the page reloads with them in its address. */
   async applyFilters(filters: ListFilters): Promise<this> {
     const form = this.filterForm
