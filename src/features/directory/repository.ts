@@ -24,6 +24,7 @@ import { canonicalJson, recordAudit } from '../../platform/audit.js'
 import { bumpDataVersion } from '../../platform/cache.js'
 import { advisoryXactLock, type Db, type DbOrTx } from '../../platform/db/index.js'
 import type { TenantScope } from '../../platform/tenancy.js'
+import { changeSummaryOf, serviceDiff } from './history-diff.js'
 import { stableId } from './ids.js'
 import { mergeDirectory } from './merge.js'
 import {
@@ -385,51 +386,14 @@ export async function serviceHistory(db: DbOrTx, scope: TenantScope, serviceId: 
 // ---------------------------------------------------------------------------------------------
 // What changed
 
-const serviceFieldLabels: [keyof Service, string][] = [
-  ['name', 'name'],
-  ['description', 'description'],
-  ['organisationId', 'organisation'],
-  ['status', 'status'],
-  ['serviceType', 'service type'],
-  ['substances', 'substances'],
-  ['features', 'features'],
-  ['byAndForCommunity', 'community served'],
-  ['internalNotes', 'internal notes'],
-  ['url', 'website'],
-  ['email', 'email address'],
-  ['contacts', 'contacts'],
-  ['serviceAreas', 'service areas'],
-  ['eligibility', 'eligibility'],
-]
-
-const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null)
-
-/** The parts of a service that differ between two snapshots, in plain words, in a fixed order. */
+/** The parts of a service that differ between two snapshots, in plain words, in a fixed order (history-diff.ts). */
 export function changedParts(before: ServiceSnapshot, after: ServiceSnapshot): string[] {
-  const parts = serviceFieldLabels.filter(([key]) => !same(before.service[key], after.service[key])).map(([, l]) => l)
-  const places = (s: ServiceSnapshot) =>
-    s.places.map((p) => ({ id: p.serviceAtLocationId, location: p.location })).sort((a, b) => a.id.localeCompare(b.id))
-  const sessions = (s: ServiceSnapshot) =>
-    s.places
-      .flatMap((p) => p.schedules)
-      .slice()
-      .sort(byId)
-  if (!same(places(before), places(after))) parts.push('places')
-  if (!same(sessions(before), sessions(after))) parts.push('sessions')
-  return parts
+  return serviceDiff(before, after).map((c) => c.label)
 }
 
-function listWords(words: string[]): string {
-  if (words.length <= 1) return words.join('')
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`
-}
-
+/** 'Created', 'Changed name and description' or 'Saved with no changes' (history-diff.ts). */
 export function changeSummary(before: ServiceSnapshot | null, after: ServiceSnapshot): string {
-  if (before === null) return 'Created'
-  const parts = changedParts(before, after)
-  if (parts.length === 0) return 'Saved with no changes'
-  const text = listWords(parts)
-  return `Changed ${text}`
+  return changeSummaryOf(before === null ? null : serviceDiff(before, after))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -706,7 +670,7 @@ export async function saveService(
   actor: DirectoryActor,
   input: { service: Service; places: ServicePlaceInput[] },
   expectedVersion: number | null,
-): Promise<{ version: number }> {
+): Promise<{ version: number; unchanged?: true }> {
   const checked = validateServiceInput(input)
   const serviceId = checked.service.id
   return afterChange(
@@ -815,6 +779,15 @@ export async function saveService(
         lastModified: now.toISOString(),
       }
       const after: ServiceSnapshot = snapshot({ service, places: checked.places })
+      // A save that changes nothing makes no new version, history row or audit event.
+      if (
+        existing &&
+        before !== null &&
+        serviceDiff(before, after).length === 0 &&
+        canonicalJson(before.service.review ?? null) === canonicalJson(service.review ?? null)
+      ) {
+        return { version: existing.version, unchanged: true as const }
+      }
 
       await upsertLocations(
         tx,

@@ -98,9 +98,7 @@ describe('tenant isolation and what is published', () => {
     for (const s of withNotes) expect(text).not.toContain(s.internalNotes)
     for (const d of drafts) expect(text).not.toContain(d.id)
     const draftSals = new Set(
-      demoDirectory()
-        .serviceAtLocations.filter((x) => drafts.some((d) => d.id === x.serviceId))
-        .map((x) => x.id),
+      demoDirectory().serviceAtLocations.filter((x) => drafts.some((d) => d.id === x.serviceId)).map((x) => x.id),
     )
     expect(published.serviceAtLocations.filter((x) => draftSals.has(x.id))).toEqual([])
     expect(published.schedules.filter((x) => draftSals.has(x.serviceAtLocationId))).toEqual([])
@@ -167,6 +165,19 @@ describe('saving a service', () => {
     expect(audit).toHaveLength(1)
     expect(audit[0]!.tenantId).toBe(a.tenantId)
     expect(audit[0]!.details).toMatchObject({ version: 2, role: 'commissioner', changed: ['name'] })
+  })
+
+  it('makes no new version, history row or audit event for a save that changes nothing', async () => {
+    const input = await editable(a, womensCentreId)
+    const historyBefore = await serviceHistory(database.db, a, womensCentreId)
+    const auditBefore = await database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, womensCentreId))
+    // The same service, as loaded, saved at its own version.
+    const result = await saveService(database.db, a, commissioner, input, input.service.version)
+    expect(result).toEqual({ version: input.service.version, unchanged: true })
+    expect((await editable(a, womensCentreId)).service.version).toBe(input.service.version)
+    expect(await serviceHistory(database.db, a, womensCentreId)).toHaveLength(historyBefore.length)
+    const auditAfter = await database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, womensCentreId))
+    expect(auditAfter).toHaveLength(auditBefore.length)
   })
 
   it('refuses the second of two edits from the same version, changing nothing', async () => {

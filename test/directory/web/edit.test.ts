@@ -439,14 +439,16 @@ describe('providers, history, isolation and audit', () => {
     // Newest first: version 3 by the commissioner, version 2 by the provider, version 1 the creation.
     expect(rows[0]).toContain(user.email)
     expect(rows[0]).toContain('Commissioner')
-    expect(rows[0]).toContain(
-      'Name changed from ‘Alpha Service, changed by the provider’ to ‘Alpha Service, checked by the council’',
-    )
+    // Each changed field with its old and new value.
+    expect(rows[0]).toContain('Name changed')
+    expect(rows[0]).toContain('Was: Alpha Service, changed by the provider</p>')
+    expect(rows[0]).toContain('Now: Alpha Service, checked by the council</p>')
     expect(rows[0]).not.toContain('Changed by provider')
     expect(rows[1]).toContain(providerAccount.email)
     expect(rows[1]).toContain('Provider')
     expect(rows[1]).toContain('Changed by provider')
-    expect(rows[1]).toContain('Name changed from ‘Alpha Service’ to ‘Alpha Service, changed by the provider’')
+    expect(rows[1]).toContain('Was: Alpha Service</p>')
+    expect(rows[1]).toContain('Now: Alpha Service, changed by the provider</p>')
     expect(rows[2]).toContain('Created')
     // The provider sees the same history, without the flag (it is their own organisation's change).
     const own = await provider.get(`/directory/services/${ownServiceId}/history`)

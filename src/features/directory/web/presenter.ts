@@ -18,9 +18,9 @@ import {
   sessionModeLabels,
   toMinutes,
 } from '../model.js'
-import type { HistoryEntry, ServiceSnapshot } from '../repository.js'
+import { type FieldChange, serviceDiff } from '../history-diff.js'
+import type { HistoryEntry } from '../repository.js'
 import {
-  type FeatureCode,
   featureCodes,
   featureGroups,
   featureLabel,
@@ -525,38 +525,10 @@ export function statusItems(selected: unknown) {
 // ---------------------------------------------------------------------------------------------
 // History
 
-function featureNames(codes: readonly string[]): string[] {
-  return codes.map((c) => (isFeatureCode(c) ? featureLabel(c) : c))
-}
-
-const sessionText = (s: Schedule) =>
-  `${dayLabels[s.dayOfWeek]} ${s.start} to ${s.end}${s.womenOnly ? ', women only' : ''}`
-
-/** Plain sentences saying what changed between two versions of a service. */
-export function changeDetails(before: ServiceSnapshot | null, after: ServiceSnapshot): string[] {
-  if (before === null) return [`Added ${after.service.name}`]
-  const out: string[] = []
-  const b = before.service
-  const a = after.service
-  if (b.name !== a.name) out.push(`Name changed from ‘${b.name}’ to ‘${a.name}’`)
-  if (b.status !== a.status)
-    out.push(`Status changed from ${statusLabels[b.status] ?? b.status} to ${statusLabels[a.status] ?? a.status}`)
-  if (b.serviceType !== a.serviceType)
-    out.push(`Service type changed from ${serviceTypeLabel(b.serviceType)} to ${serviceTypeLabel(a.serviceType)}`)
-  if (b.description !== a.description) out.push('Description changed')
-  const added = a.features.filter((f) => !(b.features as readonly FeatureCode[]).includes(f))
-  const removed = b.features.filter((f) => !(a.features as readonly FeatureCode[]).includes(f))
-  if (added.length > 0) out.push(`Features added: ${featureNames(added).join(', ')}`)
-  if (removed.length > 0) out.push(`Features removed: ${featureNames(removed).join(', ')}`)
-  if (b.internalNotes !== a.internalNotes) out.push('Internal notes changed')
-  const sessions = (s: ServiceSnapshot) => new Map(s.places.flatMap((p) => p.schedules).map((x) => [x.id, x]))
-  const sb = sessions(before)
-  const sa = sessions(after)
-  for (const [id, x] of sa) if (!sb.has(id)) out.push(`Session added: ${sessionText(x)}`)
-  for (const [id, x] of sb) if (!sa.has(id)) out.push(`Session removed: ${sessionText(x)}`)
-  const places = (s: ServiceSnapshot) => JSON.stringify(s.places.map((p) => p.location))
-  if (places(before) !== places(after)) out.push('Place or address changed')
-  return out
+/** A change as the history page shows it: 'Description changed' and the old and new values. */
+function changeView(change: FieldChange) {
+  const heading = `${change.label.charAt(0).toUpperCase()}${change.label.slice(1)} changed`
+  return { ...change, heading }
 }
 
 export function historyView(entries: HistoryEntry[], viewerSeesAll: boolean) {
@@ -566,7 +538,8 @@ export function historyView(entries: HistoryEntry[], viewerSeesAll: boolean) {
     who: e.changedByLabel,
     role: e.changedByRole,
     summary: e.summary,
-    details: changeDetails(e.before, e.after),
+    created: e.before === null,
+    changes: e.before === null ? [] : serviceDiff(e.before, e.after).map(changeView),
     byProvider: viewerSeesAll && e.changedByRole === 'provider',
   }))
 }

@@ -97,7 +97,7 @@ function toRecord(input: ServiceInput, organisation: Organisation): ServiceRecor
 }
 
 const detailQuerySchema = z.strictObject({
-  done: z.enum(['created', 'updated', 'session-added', 'session-removed', 'session-gone']).optional(),
+  done: z.enum(['created', 'updated', 'unchanged', 'session-added', 'session-removed', 'session-gone']).optional(),
   located: z
     .string()
     .regex(/^[A-Z0-9]{2,4}$/)
@@ -107,6 +107,7 @@ const detailQuerySchema = z.strictObject({
 const banners: Record<string, string> = {
   created: 'Service added',
   updated: 'Service updated',
+  unchanged: 'No changes to save',
   'session-added': 'Session added',
   'session-removed': 'Session removed',
   'session-gone': 'That session had already been removed',
@@ -285,6 +286,7 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
       deletePath: (sessionId: string) => paths.deleteSession(id, sessionId),
       isExample: await isExampleService(db, viewer.scope, id),
       banner: query.done ? banners[query.done] : null,
+      bannerSuccess: query.done !== 'unchanged',
       located: query.located && firstPlace ? { outward: query.located, place: firstPlace.name } : null,
     })
   })
@@ -309,7 +311,7 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
     const latest: HistoryEntry | undefined = history[0]
     return reply.code(409).view(`${V}/conflict.njk`, {
       pageTitle: 'Someone else changed this service since you opened it',
-      serviceName: name,
+      serviceTitle: name,
       latestPath: paths.service(id),
       editPath: paths.edit(id),
       latest: latest
@@ -353,8 +355,9 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
     const { service, location, serviceAtLocationId, expectedVersion, locatedFromDistrict } = form.data
     if (expectedVersion !== input.service.version) return renderConflict(reply, viewer, id, input.service.name)
     const owner = orgs.find((o) => o.id === input.service.organisationId)?.owner
+    let unchanged: boolean
     try {
-      await saveService(
+      const saved = await saveService(
         db,
         viewer.scope,
         actorFor(viewer, owner),
@@ -364,6 +367,7 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
         },
         expectedVersion,
       )
+      unchanged = saved.unchanged === true
     } catch (error) {
       if (error instanceof ConcurrentEditError) return renderConflict(reply, viewer, id, input.service.name)
       if (error instanceof DirectoryValidationError) {
@@ -373,7 +377,7 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
       throw error
     }
     const located = locatedFromDistrict ? `&located=${locatedFromDistrict.outward}` : ''
-    return reply.redirect(`${paths.service(id)}?done=updated${located}`, 303)
+    return reply.redirect(`${paths.service(id)}?done=${unchanged ? 'unchanged' : 'updated'}${located}`, 303)
   })
 
   // ---- Sessions ----
@@ -390,7 +394,8 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
     const id = opts.input.service.id
     return reply.code(opts.status ?? 200).view(`${V}/session-form.njk`, {
       pageTitle: `Add a session to ${opts.input.service.name}`,
-      serviceName: opts.input.service.name,
+      // Not 'serviceName', which the layout's header uses for the product name.
+      serviceTitle: opts.input.service.name,
       action: paths.sessions(id),
       back: paths.service(id),
       editPath: paths.edit(id),
@@ -500,7 +505,7 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
     const { input } = await visibleService(viewer, id)
     return reply.view(`${V}/history.njk`, {
       pageTitle: `History of ${input.service.name}`,
-      serviceName: input.service.name,
+      serviceTitle: input.service.name,
       servicePath: paths.service(id),
       entries: historyView(await serviceHistory(db, viewer.scope, id), viewer.seesAll),
       seesAll: viewer.seesAll,
