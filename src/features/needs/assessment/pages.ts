@@ -6,7 +6,7 @@
  */
 import { paths } from '../../../platform/paths.js'
 import { DIFFERENCE_NOTE, ROUNDING_NOTE, SUPPRESSION_NOTE, WILSON_NOTE } from './notes.js'
-import type { AssessmentView, HeadlineCard, SectionView, TableView } from './types.js'
+import type { AssessmentView, Cell, Column, HeadlineCard, SectionView, TableView } from './types.js'
 
 /**
  * The page of each section, by section id. Two section ids name existing pages (the local insight
@@ -44,9 +44,80 @@ const commonNoteTexts = new Set(COMMON_NOTES.map((n) => n.text))
 /** A note that is not one of the common notes: it stays with its table or section. */
 export const isOwnNote = (note: string): boolean => !commonNoteTexts.has(note)
 
-/** The table as its section page shows it: its own notes only. */
+/** At most this many columns in a table on a page (issue 11); the rest are in the table's CSV download. */
+export const PAGE_COLUMNS = 6
+
+const limitText = (cell: Cell): string => cell.display.replace(/%$/, '')
+
+/** Where a column's lower and upper 95% limits are, by the keys the sections use. */
+function intervalOf(table: TableView, key: string): { lower: string; upper: string } | null {
+  const base = key.endsWith('Share') ? key.slice(0, -'Share'.length) : key === 'value' ? '' : key
+  const lower = base === '' ? 'lower' : `${base}Lower`
+  const upper = base === '' ? 'upper' : `${base}Upper`
+  const has = (k: string) => table.columns.some((c) => c.key === k)
+  return has(lower) && has(upper) ? { lower, upper } : null
+}
+
+/**
+ * A figure with its interval in one cell, "31.1% (28.7 to 33.5)". The cell keeps the figure's value
+ * and status; a hidden or blank figure shows as it is, with no interval.
+ */
+export function withInterval(main: Cell | undefined, lower: Cell | undefined, upper: Cell | undefined): Cell {
+  const cell: Cell = main ? { ...main } : { value: null, display: '', status: 'not-available' }
+  if (main?.status === 'shown' && lower?.status === 'shown' && upper?.status === 'shown' && main.display !== '') {
+    cell.display = `${main.display} (${limitText(lower)} to ${limitText(upper)})`
+  }
+  return cell
+}
+
+/**
+ * The table as its section page shows it (issue 11): its own notes only; each figure with its
+ * 95% interval in one cell; prose columns as notes under the table; and at most PAGE_COLUMNS
+ * columns, the rest left to the CSV download. The view model itself is unchanged.
+ */
 export function tableForPage(table: TableView): TableView {
-  return { ...table, notes: table.notes.filter(isOwnNote) }
+  const notes = table.notes.filter(isOwnNote)
+  const limitKeys = new Set<string>()
+  const merged = new Map<string, { lower: string; upper: string }>()
+  for (const column of table.columns) {
+    const interval = intervalOf(table, column.key)
+    if (interval) {
+      merged.set(column.key, interval)
+      limitKeys.add(interval.lower)
+      limitKeys.add(interval.upper)
+    }
+  }
+  let columns: Column[] = table.columns
+    .filter((c) => !limitKeys.has(c.key))
+    .map((c) => (merged.has(c.key) ? { ...c, label: `${c.label} (95% interval)` } : c))
+  // Prose (a text column after the first whose entries run to sentences) goes under the table.
+  const first = columns[0]?.key ?? ''
+  const prose = columns.filter(
+    (c, i) => i > 0 && c.kind === 'text' && table.rows.some((r) => (r[c.key]?.display.length ?? 0) > 40),
+  )
+  for (const column of prose) {
+    for (const row of table.rows) {
+      const said = row[column.key]?.display.trim() ?? ''
+      if (said !== '') notes.push(`${column.label}, ${row[first]?.display ?? ''}: ${said}`)
+    }
+  }
+  columns = columns.filter((c) => !prose.includes(c))
+  if (columns.length > PAGE_COLUMNS) {
+    const left = columns.slice(PAGE_COLUMNS)
+    columns = columns.slice(0, PAGE_COLUMNS)
+    notes.push(
+      `${String(left.length)} more ${left.length === 1 ? 'column is' : 'columns are'} in this table’s CSV download: ${left.map((c) => c.label).join('; ')}.`,
+    )
+  }
+  const rows = table.rows.map((row) =>
+    Object.fromEntries(
+      columns.map((c) => {
+        const interval = merged.get(c.key)
+        return [c.key, interval ? withInterval(row[c.key], row[interval.lower], row[interval.upper]) : row[c.key]]
+      }),
+    ),
+  ) as Record<string, Cell>[]
+  return { ...table, columns, rows, notes }
 }
 
 /** The section as its page shows it: the common notes left to the "How to read" page. */
