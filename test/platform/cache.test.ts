@@ -18,7 +18,7 @@ import {
   VersionedCache,
 } from '../../src/platform/cache.js'
 import { queryRows } from '../../src/platform/db/index.js'
-import { ensureCouncil } from '../../src/platform/reference.js'
+import { makeCouncil } from '../support/factories.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
 import { specDirectory, specs } from '../public/find-support/fixtures.js'
@@ -30,8 +30,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'wtc-cache-test-'))
 
 beforeAll(async () => {
   database = await createTestDatabase()
-  barnet = await ensureCouncil(database.db, 'E09000003')
-  camden = await ensureCouncil(database.db, 'E09000007')
+  barnet = await makeCouncil(database.db, 'E09000003')
+  camden = await makeCouncil(database.db, 'E09000007')
 })
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import { ORUK_IMPORT_JOB, registerDirectoryJobs } from '../../src/features/direc
 import { importDirectory } from '../../src/features/directory/repository.js'
 import { NEEDS_IMPORT_JOB, registerNeedsJobs } from '../../src/features/needs/importers/jobs.js'
 import { INTERRUPTED_MESSAGE, JobRunner, RECOVERED_MESSAGE } from '../../src/platform/jobs.js'
-import { ensureCouncil } from '../../src/platform/reference.js'
+import { makeCouncil } from '../support/factories.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
 import { specDirectory, specs } from '../public/find-support/fixtures.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
@@ -24,7 +24,7 @@ let barnet: TenantScope
 
 beforeAll(async () => {
   database = await createTestDatabase()
-  barnet = await ensureCouncil(database.db, 'E09000003')
+  barnet = await makeCouncil(database.db, 'E09000003')
 })
 
 afterAll(async () => {

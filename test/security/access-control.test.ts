@@ -5,7 +5,7 @@
  * ASVS 8.2.2 and 8.4.1: data-level access across councils. Every route with an id is asked, by a
  * user of council A holding the route's roles, for a record of council B: the answer is 404.
  */
-import type { LightMyRequestResponse } from 'fastify'
+import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { invitations, type Role, users } from '../../src/db/schema/index.js'
@@ -62,7 +62,7 @@ describe('role x route matrix', () => {
     const { client, csrf } = await clientWith(ctx.app, session)
     const url = fillUrl(route, ids, token)
     if (isStateChanging(route.method)) return client.postForm(url, { _csrf: csrf })
-    return client.request({ method: route.method, url })
+    return client.request({ method: route.method as InjectOptions['method'], url })
   }
 
   it('ASVS 8.2.1: every route in the route table has an entry in the hand-written access table', () => {
@@ -156,7 +156,7 @@ describe('tenant isolation', () => {
     const { client, csrf } = await clientWith(ctx.app, await mintSession(ctx.app, user))
     const url = route.url.replace(/:[A-Za-z]*[iI]d\b/, id)
     if (isStateChanging(route.method)) return client.postForm(url, { _csrf: csrf })
-    return client.request({ method: route.method, url })
+    return client.request({ method: route.method as InjectOptions['method'], url })
   }
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { invitations, memberships, organisations, users } from '../../src/db/schema/index.js'
 import { queryRows } from '../../src/platform/db/index.js'
-import { ensureCouncil } from '../../src/platform/reference.js'
+import { makeCouncil } from '../support/factories.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
 import { createTestContext, type TestContext } from '../support/app.js'
 import { TEST_PASSWORD, type TestUser } from '../support/factories.js'
@@ -27,7 +27,7 @@ let scopeB: TenantScope
 beforeAll(async () => {
   ctx = await createTestContext()
   admin = await ctx.user({ roles: ['admin', 'commissioner'], totp: true })
-  scopeB = await ensureCouncil(ctx.app.db, COUNCIL_B)
+  scopeB = await makeCouncil(ctx.app.db, COUNCIL_B)
 })
 afterAll(async () => {
   await ctx.close()

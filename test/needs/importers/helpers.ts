@@ -11,7 +11,7 @@ import {
   type ImportSummary,
 } from '../../../src/features/needs/importers/index.js'
 import { queryRows } from '../../../src/platform/db/index.js'
-import { ensureCouncil } from '../../../src/platform/reference.js'
+import { makeCouncil } from '../../support/factories.js'
 import { fromRoot } from '../../../src/platform/root.js'
 import type { TenantScope } from '../../../src/platform/tenancy.js'
 import { createTestDatabase, type TestDatabase } from '../../support/db.js'
@@ -57,8 +57,8 @@ const TABLES = [
 
 export async function setup(): Promise<Setup> {
   const database = await createTestDatabase()
-  const barnet = await ensureCouncil(database.db, 'E09000003')
-  const hartlepool = await ensureCouncil(database.db, 'E06000001')
+  const barnet = await makeCouncil(database.db, 'E09000003')
+  const hartlepool = await makeCouncil(database.db, 'E06000001')
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wtc-import-test-'))
   const s: Setup = {
     database,

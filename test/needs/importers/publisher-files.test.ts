@@ -11,7 +11,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fingertipsValues, ndtmsRows, populationEstimates } from '../../../src/db/schema/index.js'
 import { RowShape } from '../../../src/features/needs/importers/shared.js'
-import { ensureCouncil } from '../../../src/platform/reference.js'
+import { makeCouncil } from '../../support/factories.js'
 import type { TenantScope } from '../../../src/platform/tenancy.js'
 import { sharedDataPath } from '../../support/shared.js'
 import { joinCsvLine, readLines, REFERENCE, type Setup, setup, splitCsvLine } from './helpers.js'
@@ -20,7 +20,7 @@ let s: Setup
 let trafford: TenantScope
 beforeAll(async () => {
   s = await setup()
-  trafford = await ensureCouncil(s.database.db, 'E08000009')
+  trafford = await makeCouncil(s.database.db, 'E08000009')
 })
 afterAll(async () => {
   await s.close()
@@ -248,7 +248,7 @@ describe('ONS mid-year population estimates, single years of age in columns', ()
   it('leaves the same year’s figures for another characteristic alone (re-imports replace by period and characteristic)', async () => {
     const fresh = await setup()
     try {
-      const council = await ensureCouncil(fresh.database.db, 'E08000009')
+      const council = await makeCouncil(fresh.database.db, 'E08000009')
       const census = fresh.file(
         'census.csv',
         'area_code,period,sex,age_group,characteristic,category,count,source\nE08000009,2021,F,18+,ethnicity,white,80000,ONS Census 2021 TS021\nE08000009,2021,F,18+,all,all,95000,ONS Census 2021 TS021\n',
