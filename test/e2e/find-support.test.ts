@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest'
 import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { SignInPage } from './pages/auth.js'
-import { FindSupportPage, type NewService, ServiceMapPage } from './pages/find-support.js'
+import { FindSupportPage, type NewService, ServiceDetailPage, ServiceMapPage } from './pages/find-support.js'
 import { HomePage } from './pages/staff.js'
 import { cookieNames, pathOf, screenshot } from './support/browser.js'
 import { setUpJourney } from './support/journey.js'
@@ -94,6 +94,37 @@ describe('find support', () => {
     expect(woman.page.url()).toBe(journey.exitUrl)
     expect(await cookieNames(woman.context, journey.baseUrl)).toEqual([])
   })
+
+  for (const viewport of [
+    { width: 320, height: 568 },
+    { width: 390, height: 844 },
+  ]) {
+    test(`at ${String(viewport.width)} px the form folds after a search, the first result shows at once and its page opens`, async () => {
+      const { page } = await journey.newPage(viewport)
+      const find = await (await new FindSupportPage(page).open()).verifyOnPage()
+      // EN5 1AA is in Barnet, where the demo's services are.
+      await find.search({ place: 'EN5 1AA' })
+      await find.verifyOnPage()
+      await expect(find.changeYourSearch.evaluate((el) => (el as HTMLDetailsElement).open)).resolves.toBe(false)
+      // The first result card starts inside the first screenful, and nothing scrolls sideways.
+      const box = await find.firstResult.boundingBox()
+      expect(box).not.toBeNull()
+      expect(box?.y ?? Infinity).toBeLessThan(viewport.height)
+      const overflow = await find.horizontalOverflow()
+      expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.clientWidth)
+
+      // Its page, from "More about ...", meets WCAG 2.2 AA and does not scroll sideways either.
+      const name = (await find.resultNames())[0] ?? ''
+      expect(name).not.toBe('')
+      const detail = new ServiceDetailPage(page, name)
+      await detail.clickAndWaitForNextPage(find.firstResult.getByRole('link', { name: `More about ${name}` }))
+      await detail.verifyOnPage()
+      expect(pathOf(page)).toMatch(/^\/support\/services\/E09000003\/[0-9a-f-]{36}$/)
+      const detailOverflow = await detail.horizontalOverflow()
+      expect(detailOverflow.scrollWidth).toBeLessThanOrEqual(detailOverflow.clientWidth)
+      await expect(detail.exitThisPageButton.isVisible()).resolves.toBe(true)
+    })
+  }
 
   test('errors and choices on the search page meet WCAG 2.2 AA and say what to do', async () => {
     const { page } = await journey.newPage()

@@ -106,6 +106,16 @@ export class FindSupportPage extends BasePage {
   }
 }
 
+/** One service's public page (/support/services/:council/:id), its heading the service's name. */
+export class ServiceDetailPage extends BasePage {
+  constructor(
+    page: Page,
+    readonly heading: string,
+  ) {
+    super(page)
+  }
+}
+
 /** The commissioner's service map list. */
 export class ServiceMapPage extends BasePage {
   readonly heading = 'Service map'
