@@ -95,6 +95,20 @@ describe('the service map list', () => {
     expect(res.body).toContain('No services match the filters')
   })
 
+  it('shows where each service is, in a table of at most six columns that scrolls in its own captioned region', async () => {
+    const res = await commissioner.get('/directory')
+    const table = res.body.split('<table class="govuk-table app-directory-table">')[1]?.split('</table>')[0] ?? ''
+    // Service, Where, Type, Women-only, Features, Status.
+    expect(table.match(/<th scope="col"/g)).toHaveLength(6)
+    expect(table).toContain('>Where</th>')
+    // Every service of support.ts is at 1 Test Street, NW4 4BG: one cell each.
+    expect(table.match(/<td class="govuk-table__cell">1 Test Street, NW4 4BG<\/td>/g)).toHaveLength(4)
+    expect(res.body).toContain(
+      '<div class="app-table-wrap" role="region" aria-labelledby="services-caption" tabindex="0">',
+    )
+    expect(res.body).toContain('id="services-caption">Services')
+  })
+
   it('sorts by a column, with ties in name order, and marks the sorted column with aria-sort', async () => {
     // Feature counts: Alpha Group 2, Beta Refuge 2, Council Hub 1, Alpha Outreach 0.
     const res = await commissioner.get('/directory?sort=features&order=desc')

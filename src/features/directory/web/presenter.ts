@@ -147,6 +147,8 @@ export interface ListRow {
   name: string
   organisation: string
   organisationId: string
+  /** Where the service is: its first place's address and postcode, or 'Online only'. */
+  where: string
   type: string
   womenOnly: WomenOnly
   womenOnlyLabel: string
@@ -156,6 +158,23 @@ export interface ListRow {
   lastChanged: string | null
   isExample: boolean
   editable: boolean
+}
+
+/**
+ * Where a service is, for the list: the first place's street and postcode ('and 2 other places'
+ * after it when there are more); 'Online only' when it has no place and offers online or phone
+ * support, or when every session is online; otherwise 'No address given'.
+ */
+export function whereText(record: ServiceRecord): string {
+  const sessions = record.places.flatMap((p) => p.schedules)
+  const online = sessions.length > 0 && sessions.every((x) => x.mode === 'online')
+  const [first, ...others] = record.places
+  if (online || (first === undefined && (record.service.features as readonly string[]).includes('online-or-phone')))
+    return 'Online only'
+  if (first === undefined) return 'No address given'
+  const more =
+    others.length === 0 ? '' : ` and ${String(others.length)} other ${others.length === 1 ? 'place' : 'places'}`
+  return `${first.location.addressLine1}, ${first.location.postcode}${more}`
 }
 
 export function womenOnlyOf(record: ServiceRecord): WomenOnly {
@@ -243,6 +262,7 @@ export function listRows(input: ListInput): { rows: ListRow[]; visibleCount: num
         name: r.service.name,
         organisation: r.organisation.name,
         organisationId: r.organisation.id,
+        where: whereText(r),
         type: typeText(r.service),
         womenOnly,
         womenOnlyLabel: womenOnlyLabels[womenOnly],
@@ -261,13 +281,13 @@ export function listRows(input: ListInput): { rows: ListRow[]; visibleCount: num
 /** Column headers with sort links and aria-sort, for a table that sorts on the server. */
 export function sortHeaders(f: DirectoryFilters) {
   const columns: { key: SortKey; text: string; numeric?: boolean; firstOrder: 'asc' | 'desc' }[] = [
+    // Six columns at most (issue 11): the organisation sits under the service's name and the date
+    // of the last change on the service's page; both still sort by address (?sort=organisation, changed).
     { key: 'name', text: 'Service', firstOrder: 'asc' },
-    { key: 'organisation', text: 'Organisation', firstOrder: 'asc' },
     { key: 'type', text: 'Type', firstOrder: 'asc' },
     { key: 'women-only', text: 'Women-only', firstOrder: 'desc' },
     { key: 'features', text: 'Features', numeric: true, firstOrder: 'desc' },
     { key: 'status', text: 'Status', firstOrder: 'asc' },
-    { key: 'changed', text: 'Last changed', firstOrder: 'desc' },
   ]
   const base = filterQuery(f, { sort: false })
   return columns.map((c) => {
