@@ -3,7 +3,6 @@
  * sentence here (test/admin/audit-wording.test.ts fails on a code without one). The codes and ids
  * stay in the CSV and JSON exports.
  */
-import { importKindInfo } from '../needs/importers/index.js'
 import { roleNames } from '../../platform/views.js'
 
 export interface AuditEntryForWords {
@@ -19,15 +18,19 @@ type Wording = (d: Details, subject: string) => string
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null)
 
-const importKind = (v: unknown): string => {
-  const kind = str(v)
-  const info = kind ? (importKindInfo as Partial<Record<string, { label: string }>>)[kind] : undefined
-  return info ? lowerFirst(info.label) : 'a data file'
+/** The needs import kinds in words (as importKindInfo in src/features/needs/importers, which this feature may not import). */
+const importKindWords: Record<string, string> = {
+  'ndtms-viewit': 'an NDTMS ViewIt adult treatment export',
+  fingertips: 'Fingertips indicator data',
+  'prevalence-alcohol': 'alcohol dependence prevalence estimates',
+  'prevalence-ocu': 'opiate and crack cocaine use (OCU) prevalence estimates',
+  population: 'local population estimates',
+  indicator: 'a local indicator file',
 }
 
-function lowerFirst(s: string): string {
-  // Keep acronyms and proper names ("NDTMS", "Fingertips", "Opiate"): lower only an ordinary word.
-  return /^[A-Z][a-z]+ /.test(s) && !/^(Fingertips|Opiate) /.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s
+const importKind = (v: unknown): string => {
+  const kind = str(v)
+  return (kind ? importKindWords[kind] : undefined) ?? 'a data file'
 }
 
 const roleWords = (v: unknown): string => {
