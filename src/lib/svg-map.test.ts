@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { fromRoot } from '../platform/root.js'
+import path from 'node:path'
 import {
   bandsFromBreaks,
   choroplethMap,
@@ -146,10 +146,10 @@ describe('choropleth map', () => {
 
   it('draws Barnet’s 220 LSOAs in well under 100 kB', () => {
     const barnet = JSON.parse(
-      readFileSync(fromRoot('src/db/reference/geo/barnet-lsoa21.geojson'), 'utf8'),
+      readFileSync(path.join(import.meta.dirname, '..', 'db', 'reference', 'geo', 'barnet-lsoa21.geojson'), 'utf8'),
     ) as MapFeatureCollection
     const outline = JSON.parse(
-      readFileSync(fromRoot('src/db/reference/geo/barnet-outline.geojson'), 'utf8'),
+      readFileSync(path.join(import.meta.dirname, '..', 'db', 'reference', 'geo', 'barnet-outline.geojson'), 'utf8'),
     ) as MapFeatureCollection
     const bands = bandsFromBreaks([1, 2, 5])
     const svg = choroplethMap({
