@@ -199,7 +199,7 @@ describe('GET /directory/map', () => {
     const csv = await commissioner.get('/directory/map?format=csv')
     expect(csv.statusCode).toBe(200)
     expect(csv.headers['content-disposition']).toContain('attachment')
-    const rows = parse<string[]>(csv.body, { bom: true })
+    const rows: string[][] = parse(csv.body, { bom: true })
     expect(rows[0]).toEqual(['Service', 'Type', 'Women only', 'Place', 'Postcode', 'On the map'])
     expect(rows.slice(1).map((r) => r[0])).toEqual([names.rehab, names.ct, names.wc, names.gp, names.fh, names.circle])
     const json = JSON.parse((await commissioner.get('/directory/map?format=json')).body) as { places: unknown[] }

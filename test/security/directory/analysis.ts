@@ -4,7 +4,8 @@
  *
  * The gap and co-location analysis is for the council's commissioning team: commissioners and
  * analysts (issue 4, "Analysis for commissioners"). Providers, panel members, partners and
- * administrators do not see it. No route has an id in its address, so there are no factories.
+ * administrators do not see it. The map of published services is also open to providers and panel
+ * members. No route has an id in its address, so there are no factories.
  */
 import type { FastifyInstance } from 'fastify'
 import type { TenantScope } from '../../../src/platform/tenancy.js'
@@ -19,6 +20,9 @@ export const expected: Record<string, Expected> = {
   'GET /directory/analysis/features': commissioningTeam,
   'GET /directory/analysis/cohorts': commissioningTeam,
   'GET /directory/analysis/colocation': commissioningTeam,
+  // The map of published services (ADR 21): what a woman searching can find, so lived-experience
+  // panel members may see it too; not partners or administrators.
+  'GET /directory/map': ['commissioner', 'analyst', 'provider', 'panel_member'],
 }
 
 export const factories: Record<string, (app: FastifyInstance, scope: TenantScope) => Promise<string>> = {}

@@ -19,7 +19,7 @@ export const boundaryFiles: Record<string, { lsoas: string; outline: string }> =
 
 const cache = new Map<string, MapFeatureCollection>()
 
-function readCollection(file: string): MapFeatureCollection {
+export function readCollection(file: string): MapFeatureCollection {
   let found = cache.get(file)
   if (found === undefined) {
     found = JSON.parse(readFileSync(fromRoot(file), 'utf8')) as MapFeatureCollection
