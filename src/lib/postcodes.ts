@@ -18,9 +18,7 @@
  * The Crown Dependencies (GY, JE, IM) and Gibraltar (GX11 1AA) have the UK shape and pass the
  * format check; whether a postcode exists is for a lookup to say, not a pattern.
  */
-import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
-import { fromRoot } from '../platform/root.js'
 import { isInUk } from './geo.js'
 
 const OUTWARD =
@@ -89,8 +87,6 @@ export interface PostcodeDistrict {
   activePostcodes: number
 }
 
-export const POSTCODE_DISTRICTS_FILE = 'src/db/reference/geo/postcode-districts.csv'
-
 type DistrictCsvRow = Record<string, string>
 
 /**
@@ -127,21 +123,13 @@ export class PostcodeDistricts {
     this.byOutward = new Map(districts.map((d) => [d.outward, d]))
   }
 
-  /** Reads the CSV shipped in src/db/reference/geo (or another file of the same format). */
-  static load(file = fromRoot(POSTCODE_DISTRICTS_FILE)): PostcodeDistricts {
-    return new PostcodeDistricts(parsePostcodeDistrictsCsv(readFileSync(file, 'utf8')))
-  }
-
-  private static shippedInstance: PostcodeDistricts | undefined
-
-  /** The shipped file, read once per process and shared. */
-  static shipped(): PostcodeDistricts {
-    PostcodeDistricts.shippedInstance ??= PostcodeDistricts.load()
-    return PostcodeDistricts.shippedInstance
-  }
-
   get size(): number {
     return this.byOutward.size
+  }
+
+  /** Every district, in the file's order. */
+  all(): PostcodeDistrict[] {
+    return [...this.byOutward.values()]
   }
 
   /**

@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync'
 import { sql } from 'drizzle-orm'
 import { areaAliases, areas, organisations } from '../db/schema/index.js'
 import { type LsoaCentroid, parseLsoaCentroidsCsv } from '../lib/lsoa.js'
+import { parsePostcodeDistrictsCsv, PostcodeDistricts } from '../lib/postcodes.js'
 import type { DbOrTx } from './db/index.js'
 import { fromRoot } from './root.js'
 import { tenantScope, type TenantScope } from './tenancy.js'
@@ -100,4 +101,20 @@ export function loadLsoaCentroids(options: { utlaCode?: string; file?: string } 
   }
   const { utlaCode } = options
   return utlaCode === undefined ? [...all] : all.filter((row) => row.utlaCode === utlaCode)
+}
+
+/** The postcode districts file shipped for offline postcode search (src/db/reference/geo/README.md). */
+export const POSTCODE_DISTRICTS_FILE = 'src/db/reference/geo/postcode-districts.csv'
+
+/** Reads the shipped postcode districts (or another file of the same format). */
+export function loadPostcodeDistricts(file = fromRoot(POSTCODE_DISTRICTS_FILE)): PostcodeDistricts {
+  return new PostcodeDistricts(parsePostcodeDistrictsCsv(readFileSync(file, 'utf8')))
+}
+
+let shippedDistricts: PostcodeDistricts | undefined
+
+/** The shipped postcode districts, read once per process and shared. */
+export function shippedPostcodeDistricts(): PostcodeDistricts {
+  shippedDistricts ??= loadPostcodeDistricts()
+  return shippedDistricts
 }

@@ -15,7 +15,7 @@ import { IMPORT_WAITING_MESSAGE, importFile } from '../../src/features/needs/imp
 import { type Database, isLockTimeout, openDatabase, queryRows } from '../../src/platform/db/index.js'
 import { ensureCouncil } from '../../src/platform/reference.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
-import { specDirectory, specs } from '../public/find-support/fixtures.js'
+import { specDirectory, specs } from '../directory/find-support/fixtures.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 

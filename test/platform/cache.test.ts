@@ -21,7 +21,7 @@ import { queryRows } from '../../src/platform/db/index.js'
 import { makeCouncil } from '../support/factories.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
-import { specDirectory, specs } from '../public/find-support/fixtures.js'
+import { specDirectory, specs } from '../directory/find-support/fixtures.js'
 
 let database: TestDatabase
 let barnet: TenantScope

@@ -15,7 +15,7 @@ import { NEEDS_IMPORT_JOB, registerNeedsJobs } from '../../src/features/needs/im
 import { INTERRUPTED_MESSAGE, JobRunner, RECOVERED_MESSAGE } from '../../src/platform/jobs.js'
 import { makeCouncil } from '../support/factories.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
-import { specDirectory, specs } from '../public/find-support/fixtures.js'
+import { specDirectory, specs } from '../directory/find-support/fixtures.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
 
 const log = pino({ level: 'silent' })

@@ -1,10 +1,11 @@
-/** Service map (issue 4): directory pages, the Open Referral UK API and the gap analysis. */
+/** Service map (issue 4): directory pages, the Open Referral UK API, the gap analysis, the map and the public search. */
 import type { FastifyInstance } from 'fastify'
 import { registerAnalysisRoutes } from './analysis/routes.js'
 import { registerDirectoryJobs } from './api/exchange.js'
 import { registerOrukApiRoutes } from './api/routes.js'
 import { registerReviewRoutes } from './web/review-routes.js'
 import { registerDirectoryWebRoutes } from './web/routes.js'
+import { registerFindSupport } from './find-support/routes.js'
 import { registerServiceMapRoutes } from './map/routes.js'
 
 export function registerDirectoryRoutes(app: FastifyInstance): void {
@@ -14,4 +15,5 @@ export function registerDirectoryRoutes(app: FastifyInstance): void {
   registerDirectoryJobs(app.jobs, app.config.orukImportAllowHosts)
   registerAnalysisRoutes(app)
   registerServiceMapRoutes(app)
+  registerFindSupport(app)
 }

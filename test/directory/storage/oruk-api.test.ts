@@ -21,8 +21,7 @@ import {
   termId,
 } from '../../../src/features/directory/taxonomy.js'
 import { haversineKm } from '../../../src/lib/geo.js'
-import { PostcodeDistricts } from '../../../src/lib/postcodes.js'
-import { ensureCouncil } from '../../../src/platform/reference.js'
+import { ensureCouncil, shippedPostcodeDistricts } from '../../../src/platform/reference.js'
 import { createTestContext, type TestContext } from '../../support/app.js'
 import { errorsOf, standardValidators } from '../standard.js'
 
@@ -278,7 +277,7 @@ describe('GET /api/oruk/services', () => {
     ['coordinates in Finchley', 'lat=51.6004&lng=-0.194108', 2],
     ['coordinates in Birmingham, 5 km', 'lat=52.48&lng=-1.90', 5],
   ])('filters and sorts by distance from %s', async (_label, query, km) => {
-    const districts = PostcodeDistricts.shipped()
+    const districts = shippedPostcodeDistricts()
     const params = new URLSearchParams(query)
     const centre = params.has('postcode')
       ? (() => {

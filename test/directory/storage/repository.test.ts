@@ -98,7 +98,9 @@ describe('tenant isolation and what is published', () => {
     for (const s of withNotes) expect(text).not.toContain(s.internalNotes)
     for (const d of drafts) expect(text).not.toContain(d.id)
     const draftSals = new Set(
-      demoDirectory().serviceAtLocations.filter((x) => drafts.some((d) => d.id === x.serviceId)).map((x) => x.id),
+      demoDirectory()
+        .serviceAtLocations.filter((x) => drafts.some((d) => d.id === x.serviceId))
+        .map((x) => x.id),
     )
     expect(published.serviceAtLocations.filter((x) => draftSals.has(x.id))).toEqual([])
     expect(published.schedules.filter((x) => draftSals.has(x.serviceAtLocationId))).toEqual([])

@@ -7,7 +7,8 @@
  * (HH:MM: a session that has started and not yet ended), council (GSS code).
  */
 import { GSS_CODE } from '../../../lib/gss.js'
-import { PostcodeDistricts, parsePostcodeQuery } from '../../../lib/postcodes.js'
+import { type PostcodeDistricts, parsePostcodeQuery } from '../../../lib/postcodes.js'
+import { shippedPostcodeDistricts } from '../../../platform/reference.js'
 import { type DayOfWeek, daysOfWeek, isInUk, rruleDays } from '../model.js'
 import {
   featureTermDefinitions,
@@ -124,7 +125,7 @@ const dayByName = new Map<string, DayOfWeek>([
 
 export function parseServiceFilters(
   query: RawQuery,
-  districts: () => PostcodeDistricts = () => PostcodeDistricts.shipped(),
+  districts: () => PostcodeDistricts = () => shippedPostcodeDistricts(),
 ): ServiceFilters {
   const filters: ServiceFilters = { terms: [] }
 

@@ -8,8 +8,6 @@
  * (online or phone only) are listed apart. Place names on the map are postcode districts: WTC does
  * not ship ward boundaries, and a district is what a reader knows from addresses.
  */
-import { readFileSync } from 'node:fs'
-import { parse } from 'csv-parse/sync'
 import {
   type MapFeature,
   type MapFeatureCollection,
@@ -17,7 +15,7 @@ import {
   type PointKind,
   pointMap,
 } from '../../../lib/svg-map.js'
-import { fromRoot } from '../../../platform/root.js'
+import { shippedPostcodeDistricts } from '../../../platform/reference.js'
 import { boundaryFiles, boundsOf, readCollection } from '../analysis/map.js'
 import { type Directory, DirectoryIndex } from '../model.js'
 import { serviceTypeDefinitions, serviceTypeGroups, type ServiceTypeGroupCode } from '../taxonomy.js'
@@ -171,22 +169,16 @@ export function insideCollection(lat: number, lon: number, collection: MapFeatur
   )
 }
 
-const DISTRICTS_FILE = 'src/db/reference/geo/postcode-districts.csv'
 const labelCache = new Map<string, PlaceLabel[]>()
 
 /** Postcode districts whose centre lies inside the council's outline, as map labels. */
 function districtLabels(areaCode: string, outline: MapFeatureCollection): PlaceLabel[] {
   let labels = labelCache.get(areaCode)
   if (labels === undefined) {
-    const rows = parse<Record<string, string>>(readFileSync(fromRoot(DISTRICTS_FILE), 'utf8'), {
-      columns: true,
-      bom: true,
-      skip_empty_lines: true,
-    })
-    labels = rows
-      .filter((r) => Number.parseInt(r['Active postcodes'] ?? '', 10) > 0)
-      .map((r) => ({ lat: Number(r.Latitude), lon: Number(r.Longitude), text: (r.Postcode ?? '').trim() }))
-      .filter((l) => Number.isFinite(l.lat) && Number.isFinite(l.lon) && insideCollection(l.lat, l.lon, outline))
+    labels = shippedPostcodeDistricts()
+      .all()
+      .filter((d) => insideCollection(d.lat, d.lon, outline))
+      .map((d) => ({ lat: d.lat, lon: d.lon, text: d.outward }))
       .sort((a, b) => a.text.localeCompare(b.text, 'en-GB'))
     labelCache.set(areaCode, labels)
   }

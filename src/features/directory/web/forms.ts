@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { type FormErrors, parseForm } from '../../../platform/forms.js'
-import { PostcodeDistricts } from '../../../lib/postcodes.js'
+import type { PostcodeDistricts } from '../../../lib/postcodes.js'
+import { shippedPostcodeDistricts } from '../../../platform/reference.js'
 import {
   type Contact,
   daysOfWeek,
@@ -399,7 +400,7 @@ export function parseServiceForm(body: unknown, ctx: ServiceFormContext): Parsed
   if (latitudeText === undefined && longitudeText === undefined) {
     const postcode = normalisePostcode(f.postcode ?? '')
     if (postcode !== undefined) {
-      const district = (ctx.districts ?? PostcodeDistricts.shipped()).lookup(postcode)
+      const district = (ctx.districts ?? shippedPostcodeDistricts()).lookup(postcode)
       if (district) {
         latitude = district.lat
         longitude = district.lon

@@ -34,7 +34,11 @@ const id = (key: string): string => {
 const listItems = (html: string, listId: string): string[] => {
   const list = new RegExp(`<ul[^>]*id="${listId}"[^>]*>([\\s\\S]*?)</ul>`).exec(html)?.[1] ?? ''
   return [...list.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
-    (m[1] ?? '').replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").replace(/\s+/g, ' ').trim(),
+    (m[1] ?? '')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#39;/g, "'")
+      .replace(/\s+/g, ' ')
+      .trim(),
   )
 }
 

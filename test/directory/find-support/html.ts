@@ -11,8 +11,8 @@ const decode = (s: string): string =>
 
 /** The results' service names, in page order (each card's heading, without its 'Example data' tag). */
 export function resultNames(html: string): string[] {
-  return [...html.matchAll(/<h4 class="govuk-heading-s">([^<]*)(?:<strong[^>]*>[^<]*<\/strong>)?<\/h4>/g)].map(
-    (m) => decode(m[1] ?? ''),
+  return [...html.matchAll(/<h4 class="govuk-heading-s">([^<]*)(?:<strong[^>]*>[^<]*<\/strong>)?<\/h4>/g)].map((m) =>
+    decode(m[1] ?? ''),
   )
 }
 
@@ -29,9 +29,10 @@ export function errorSummary(html: string): string[] {
 
 /** The error message under the 'Postcode or place' input, without its visually hidden prefix. */
 export function fieldError(html: string): string | undefined {
-  const m = /<p id="q-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span>([^<]*)<\/p>/.exec(
-    html,
-  )
+  const m =
+    /<p id="q-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span>([^<]*)<\/p>/.exec(
+      html,
+    )
   return m ? decode(m[1] ?? '') : undefined
 }
 

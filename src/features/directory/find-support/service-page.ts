@@ -5,8 +5,8 @@
  * draft, an unpublished service, an id of another council or an id that is not a UUID is not
  * found (a plain 404). No contact person's name and no internal note is shown.
  */
-import { dayLabels, type Schedule } from '../directory/model.js'
-import { featureDefinition, serviceTypeDefinition } from '../directory/taxonomy.js'
+import { dayLabels, type Schedule } from '../model.js'
+import { featureDefinition, serviceTypeDefinition } from '../taxonomy.js'
 import { formatTime, type SearchableService, type SearchIndex, telHref } from './search.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -59,7 +59,12 @@ export function sessionInWords(s: Schedule, serviceWomenOnly: boolean): string {
 }
 
 /** Features about who may come (women only, children, pregnancy), shown under "Who it is for". */
-const whoForFeatures = new Set(['women-only-service', 'women-only-groups', 'children-welcome', 'space-without-children'])
+const whoForFeatures = new Set([
+  'women-only-service',
+  'women-only-groups',
+  'children-welcome',
+  'space-without-children',
+])
 
 export function presentServicePage(entry: SearchableService): ServicePageView {
   const { service, organisation } = entry

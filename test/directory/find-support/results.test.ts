@@ -1,10 +1,17 @@
 /**
- * The public search's result order, pages and coverage (src/features/public/results.ts), and on
+ * The public search's result order, pages and coverage (src/features/directory/find-support/results.ts), and on
  * the page: a place outside every council the search holds is told so, with the national helplines.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { councilAreasAt, helpGroupOf, orderForHelp, pageOf, paginationFor, readPage } from '../../../src/features/public/results.js'
-import type { SearchableService, SearchHit } from '../../../src/features/public/search.js'
+import {
+  councilAreasAt,
+  helpGroupOf,
+  orderForHelp,
+  pageOf,
+  paginationFor,
+  readPage,
+} from '../../../src/features/directory/find-support/results.js'
+import type { SearchableService, SearchHit } from '../../../src/features/directory/find-support/search.js'
 import { createTestContext, type TestContext } from '../../support/app.js'
 import { seedDirectories, specs } from './fixtures.js'
 
@@ -55,7 +62,8 @@ describe('pages of results', () => {
 
   it('reads the page number leniently', () => {
     expect(readPage({ page: '2' })).toBe(2)
-    for (const page of [undefined, '', '0', '-1', 'two', '1.5', '99999', ['x']]) expect(readPage({ page }), String(page)).toBe(1)
+    for (const page of [undefined, '', '0', '-1', 'two', '1.5', '99999', ['x']])
+      expect(readPage({ page }), String(page)).toBe(1)
     expect(readPage({ page: ['3', '4'] })).toBe(3)
   })
 

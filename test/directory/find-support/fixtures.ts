@@ -56,7 +56,7 @@ const mon10to12women: SessionSpec = { day: 'monday', start: '10:00', end: '12:00
 /**
  * The services. For each: the distance from NW4's middle (nearest place), worked by hand, and the
  * filters each passes (women-only, children, online, evenings-weekends, alcohol, drugs,
- * domestic-abuse, pregnancy), read off the mapping documented in src/features/public/search.ts.
+ * domestic-abuse, pregnancy), read off the mapping documented in src/features/directory/find-support/search.ts.
  */
 export const specs: ServiceSpec[] = [
   {
@@ -194,8 +194,7 @@ export function specDirectory(spec: ServiceSpec, serviceId = randomUUID()): Dire
     internalNotes: 'INTERNAL-NOTE-NEVER-PUBLIC',
     ...(spec.url === undefined ? {} : { url: spec.url }),
     ...(spec.email === undefined ? {} : { email: spec.email }),
-    contacts:
-      spec.phone === undefined ? [] : [{ id: randomUUID(), title: 'Reception', phone: spec.phone }],
+    contacts: spec.phone === undefined ? [] : [{ id: randomUUID(), title: 'Reception', phone: spec.phone }],
     serviceAreas: [],
     eligibility: { womenOnly },
     version: 1,
@@ -245,13 +244,9 @@ export async function seedDirectories(db: Db, list: ServiceSpec[] = specs): Prom
   for (const spec of list) {
     const directory = specDirectory(spec)
     ids[spec.key] = directory.services[0]?.id ?? ''
-    await importDirectory(
-      db,
-      scopes[spec.council],
-      { userId: null, label: 'test', role: 'system' },
-      directory,
-      { isExample: spec.example ?? false },
-    )
+    await importDirectory(db, scopes[spec.council], { userId: null, label: 'test', role: 'system' }, directory, {
+      isExample: spec.example ?? false,
+    })
   }
   return { scopes, ids }
 }
@@ -259,7 +254,7 @@ export async function seedDirectories(db: Db, list: ServiceSpec[] = specs): Prom
 /**
  * The order the page shows results in (issue 11): drug and alcohol help, then women's services,
  * then other support, nearest first within each. Written out by hand for the fixtures' service
- * types, not read from src/features/public/results.ts.
+ * types, not read from src/features/directory/find-support/results.ts.
  */
 const helpRankOfType: Partial<Record<ServiceTypeCode, number>> = {
   'community-treatment': 0,

@@ -5,7 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config.js'
-import { resolveLocation, shippedLookups } from '../../../src/features/public/search.js'
+import { resolveLocation, shippedLookups } from '../../../src/features/directory/find-support/search.js'
 import { createTestContext, type TestContext } from '../../support/app.js'
 import { NW4, seedDirectories, specs } from './fixtures.js'
 import { errorSummary, resultDistances, resultNames, resultsHeading } from './html.js'

@@ -47,7 +47,9 @@ describe('postcode search, offline', () => {
     // maternity +0.05 -> 5.559755 km; mill-hill +0.07 -> 7.783657 km. Sunderland is ~390 km away.
     // Shown as drug and alcohol help (hendon-women, colindale-recovery, mill-hill), then women's
     // services (camden-da), then other support (maternity), nearest first in each.
-    expect(resultNames(html)).toEqual(names('hendon-women', 'colindale-recovery', 'mill-hill', 'camden-da', 'maternity'))
+    expect(resultNames(html)).toEqual(
+      names('hendon-women', 'colindale-recovery', 'mill-hill', 'camden-da', 'maternity'),
+    )
     // Rounded: one decimal place under 10; miles = km / 1.609344.
     // 1.111951 km = 0.690936 mi; 2.223902 = 1.381872; 3.335853 = 2.072808; 5.559755 = 3.454680;
     // 7.783657 = 4.836552. 'About' because the district middle is not her address.
@@ -78,7 +80,9 @@ describe('postcode search, offline', () => {
     const { html } = await search('q=NW4+4BG&distance=1')
     expect(html).toContain('You can ask for a woman key worker.')
     expect(html).toContain('The whole service is for women only. You will not meet men using the service.')
-    expect(html).toMatch(/<strong>Monday<\/strong>, 10am to midday, in person\. <strong class="govuk-tag govuk-tag--purple">Women only<\/strong>/)
+    expect(html).toMatch(
+      /<strong>Monday<\/strong>, 10am to midday, in person\. <strong class="govuk-tag govuk-tag--purple">Women only<\/strong>/,
+    )
     expect(html).toContain('href="tel:02079460001">020 7946 0001</a>')
     expect(html).toContain('href="mailto:hendon@example.org"')
     expect(html).toContain('href="https://hendon.example.org"')
@@ -145,7 +149,7 @@ describe('drafts and councils', () => {
 })
 
 describe('filters', () => {
-  // Hand-worked from fixtures.ts and the mapping documented in src/features/public/search.ts,
+  // Hand-worked from fixtures.ts and the mapping documented in src/features/directory/find-support/search.ts,
   // within 10 miles of NW4's middle, nearest first.
   const handWorked: Record<string, string[]> = {
     // hendon: women-only service; mill-hill: women-only group sessions feature.
@@ -291,7 +295,9 @@ describe('messages', () => {
     // ZZ is not an area; but it is not a valid outward code either. W99 has the valid shape A99.
     const { status, html } = await search('q=W99+9AA')
     expect(status).toBe(400)
-    expect(errorSummary(html)).toEqual(['We could not find the postcode district W99. Check the postcode and try again'])
+    expect(errorSummary(html)).toEqual([
+      'We could not find the postcode district W99. Check the postcode and try again',
+    ])
   })
 
   it('a postcode outside the UK (Jersey, Guernsey) is refused with a clear message', async () => {
@@ -321,7 +327,9 @@ describe('messages', () => {
     expect(status).toBe(200)
     expect(html).toContain('There is more than one place called Hendon')
     // The choices keep the filters chosen.
-    expect(html).toContain('href="/support?q=Hendon%2C+Barnet&amp;filter=women-only&amp;distance=10">Hendon, Barnet</a>')
+    expect(html).toContain(
+      'href="/support?q=Hendon%2C+Barnet&amp;filter=women-only&amp;distance=10">Hendon, Barnet</a>',
+    )
     expect(html).toContain('href="/support?q=Hendon%2C+Sunderland&amp;filter=women-only&amp;distance=10"')
     // Hendon, Barnet is the NW4 district alone ("Brent Cross, Hendon"), so its middle is NW4's.
     const chosen = await search('q=Hendon%2C+Barnet&filter=women-only&distance=10')
@@ -341,7 +349,9 @@ describe('messages', () => {
     expect(status).toBe(200)
     expect(resultNames(html)).toEqual([])
     expect(resultsHeading(html)).toBe('No services found within 1 mile of the NW4 postcode district')
-    expect(html).toContain('href="/support?q=NW4+4BG&amp;filter=pregnancy&amp;distance=3">searching up to 3 miles away</a>')
+    expect(html).toContain(
+      'href="/support?q=NW4+4BG&amp;filter=pregnancy&amp;distance=3">searching up to 3 miles away</a>',
+    )
     expect(html).toContain('href="/support?q=NW4+4BG&amp;distance=1">searching without the filters you chose</a>')
   })
 

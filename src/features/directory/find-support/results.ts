@@ -4,9 +4,9 @@
  * pagination, so the first page is small enough for a phone with little data; and whether the
  * place searched from is in an area the search covers at all.
  */
-import { createPointIndex, nearest, type PointIndex } from '../../lib/geo.js'
-import { loadLsoaCentroids } from '../../platform/reference.js'
-import { serviceTypeDefinition } from '../directory/taxonomy.js'
+import { createPointIndex, nearest, type PointIndex } from '../../../lib/geo.js'
+import { loadLsoaCentroids } from '../../../platform/reference.js'
+import { serviceTypeDefinition } from '../taxonomy.js'
 import type { SearchableService, SearchHit } from './search.js'
 
 export const RESULTS_PER_PAGE = 10

@@ -13,8 +13,8 @@ import {
   readSearchQuery,
   resolveLocation,
   SearchIndexCache,
-} from '../../../src/features/public/search.js'
-import { PostcodeDistricts } from '../../../src/lib/postcodes.js'
+} from '../../../src/features/directory/find-support/search.js'
+import { shippedPostcodeDistricts } from '../../../src/platform/reference.js'
 import { createTestDatabase, type TestDatabase } from '../../support/db.js'
 import { NW4, seedDirectories, specDirectory, specs } from './fixtures.js'
 
@@ -49,9 +49,11 @@ describe('plain words', () => {
 
 describe('reading the form', () => {
   it('keeps known filters in a fixed order, once each, and the distance when it is offered', () => {
-    expect(
-      readSearchQuery({ q: 'NW4', filter: ['drugs', 'women-only', 'drugs', 'bogus'], distance: '25' }),
-    ).toEqual({ q: 'NW4', filters: ['women-only', 'drugs'], distanceMiles: 25 })
+    expect(readSearchQuery({ q: 'NW4', filter: ['drugs', 'women-only', 'drugs', 'bogus'], distance: '25' })).toEqual({
+      q: 'NW4',
+      filters: ['women-only', 'drugs'],
+      distanceMiles: 25,
+    })
     expect(readSearchQuery({ q: 'x', filter: 'alcohol' })).toEqual({ q: 'x', filters: ['alcohol'], distanceMiles: 10 })
     expect(readSearchQuery({})).toEqual({ q: undefined, filters: [], distanceMiles: 10 })
     expect(readSearchQuery({ q: ['a', 'b'], distance: '11' })).toEqual({ q: 'a', filters: [], distanceMiles: 10 })
@@ -61,7 +63,7 @@ describe('reading the form', () => {
 describe('finding places', () => {
   const lookups = () => ({
     postcodesApiUrl: undefined,
-    districts: PostcodeDistricts.shipped(),
+    districts: shippedPostcodeDistricts(),
     gazetteer: Gazetteer.shipped(),
   })
 

@@ -16,18 +16,13 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { directoryServices } from '../../db/schema/index.js'
-import { createPointIndex, isInUk, nearest, type PointIndex } from '../../lib/geo.js'
-import { loadLsoaCentroids } from '../../platform/reference.js'
-import {
-  normaliseOutwardCode,
-  POSTCODE_DISTRICTS_FILE,
-  PostcodeDistricts,
-  parsePostcodeQuery,
-} from '../../lib/postcodes.js'
-import { allCouncilsDataVersion, VersionedCache } from '../../platform/cache.js'
-import { type DbOrTx, queryRows } from '../../platform/db/index.js'
-import { fromRoot } from '../../platform/root.js'
+import { directoryServices } from '../../../db/schema/index.js'
+import { createPointIndex, isInUk, nearest, type PointIndex } from '../../../lib/geo.js'
+import { loadLsoaCentroids, POSTCODE_DISTRICTS_FILE, shippedPostcodeDistricts } from '../../../platform/reference.js'
+import { normaliseOutwardCode, PostcodeDistricts, parsePostcodeQuery } from '../../../lib/postcodes.js'
+import { allCouncilsDataVersion, VersionedCache } from '../../../platform/cache.js'
+import { type DbOrTx, queryRows } from '../../../platform/db/index.js'
+import { fromRoot } from '../../../platform/root.js'
 import {
   dayLabels,
   daysOfWeek,
@@ -36,9 +31,9 @@ import {
   type Schedule,
   type Service,
   toMinutes,
-} from '../directory/model.js'
-import { loadPublishedDirectories } from '../directory/repository.js'
-import { featureDefinition, type FeatureCode, serviceTypeDefinition } from '../directory/taxonomy.js'
+} from '../model.js'
+import { loadPublishedDirectories } from '../repository.js'
+import { featureDefinition, type FeatureCode, serviceTypeDefinition } from '../taxonomy.js'
 
 // ---------------------------------------------------------------------------------------------
 // Filters
@@ -249,7 +244,9 @@ export class SearchIndexCache {
 
   async get(): Promise<SearchIndex> {
     const version = await allCouncilsDataVersion(this.db, 'directory')
-    return this.cache.get(this.db, 'index', version, async () => buildSearchIndex(await loadSearchableServices(this.db)))
+    return this.cache.get(this.db, 'index', version, async () =>
+      buildSearchIndex(await loadSearchableServices(this.db)),
+    )
   }
 }
 
@@ -789,5 +786,5 @@ export function readSearchQuery(query: unknown): SearchQuery {
 
 /** The search resolver's data files, loaded on first use and shared (the gazetteer only for a place name). */
 export function shippedLookups(): { districts: PostcodeDistricts; gazetteer: () => Gazetteer } {
-  return { districts: PostcodeDistricts.shipped(), gazetteer: () => Gazetteer.shipped() }
+  return { districts: shippedPostcodeDistricts(), gazetteer: () => Gazetteer.shipped() }
 }
