@@ -36,6 +36,13 @@ export const paths = {
     /** A section of the assessment by its page slug (src/features/needs/assessment/pages.ts). */
     section: (slug: string) => `/needs/${slug}`,
     howToRead: '/needs/how-to-read',
+    priorities: '/needs/priorities',
+    imports: '/needs/imports',
+  },
+  directory: {
+    list: '/directory',
+    service: (id: string) => `/directory/services/${id}`,
+    edit: (id: string) => `/directory/services/${id}/edit`,
   },
   /** The map of the council's published services (src/features/directory/map). */
   serviceMap: '/directory/map',

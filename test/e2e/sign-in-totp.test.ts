@@ -77,7 +77,8 @@ describe('invitation, second-factor set-up and sign-in with TOTP', () => {
     ])
     const audit = await new AuditTrailPage(page).verifyOnPage()
     await screenshot(page, 'audit-trail')
-    expect(await audit.actions()).toContain('invitation.create')
+    // The trail says what happened in words (src/features/audit/wording.ts), not as a code.
+    expect(await audit.actions()).toContain(`Invited ${email} as commissioner`)
 
     await audit.signOut()
     await new SignedOutPage(page).verifyOnPage()

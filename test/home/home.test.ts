@@ -77,10 +77,12 @@ describe('home page per role', () => {
     expect(homes.get('provider@barnet.example')).toContain('Your organisation’s services')
   })
 
-  it('gives the panel member the public search, says plainly what is to come, and more than Home in the navigation', () => {
+  it('gives the panel member the map and the public search, says plainly what is to come, and more than Home in the navigation', () => {
     const html = homes.get('panel@barnet.example') ?? ''
     expect(mainLinks(html)).toContain('/support')
     expect(mainLinks(html)).not.toContain('/directory')
+    // The map of published services is read-only and open to the panel (ADR 21).
+    expect(mainLinks(html)).toContain('/directory/map')
     expect(html).toContain('still to be built')
     const nav = navLinks(html)
     expect(nav).toContain('/home')

@@ -16,14 +16,10 @@ import type { DbOrTx } from '../../platform/db/index.js'
 import { paths } from '../../platform/paths.js'
 import type { TenantScope } from '../../platform/tenancy.js'
 
-// The pages home links to, owned by their features (a feature imports only its own folder and platform).
-const directoryPaths = {
-  list: '/directory',
-  service: (id: string) => `/directory/services/${id}`,
-  edit: (id: string) => `/directory/services/${id}/edit`,
-} as const
-const insightPaths = { priorities: '/needs/priorities' } as const
-const uploadPaths = { imports: '/needs/imports' } as const
+// The pages home links to, from the typed paths (a feature imports only its own folder and platform).
+const directoryPaths = paths.directory
+const insightPaths = { priorities: paths.needs.priorities } as const
+const uploadPaths = { imports: paths.needs.imports } as const
 
 /** The provider organisations of the council the user is a 'provider' member of (as the directory's viewer.ts). */
 async function providerOrganisationIds(db: DbOrTx, scope: TenantScope, userId: string): Promise<string[]> {
@@ -175,9 +171,17 @@ export function homeSections(roles: readonly Role[], extra: { activePeople: numb
       role: 'panel_member',
       heading: 'Lived-experience panel',
       intro: 'See what the council offers women as they would meet it.',
-      tasks: publicSupport,
+      tasks: [
+        {
+          text: 'Map of services',
+          href: paths.serviceMap,
+          description:
+            'Where the council’s published services are, which are for women only, and the same places in a table.',
+        },
+        ...publicSupport,
+      ],
       notYet:
-        'Pages for the panel to review the council’s plans and services, and to give its view on them, are still to be built. Until then you see the services as the public does, through the search above. The council will tell you when there is more to review here.',
+        'Pages for the panel to review the council’s plans and services, and to give its view on them, are still to be built. Until then you see the services as the public does, through the map and the search above. The council will tell you when there is more to review here.',
     })
   if (has('partner'))
     sections.push({

@@ -5,6 +5,7 @@
  * with an id answers 404 for another council's record.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InjectOptions } from 'fastify'
 import { type Role, roles } from '../../../src/db/schema/index.js'
 import { ensureCouncil } from '../../../src/platform/reference.js'
 import type { TenantScope } from '../../../src/platform/tenancy.js'
@@ -61,7 +62,7 @@ describe('needs data pages: access, forgery control and isolation', () => {
     const url = fill(route, ids)
     return isStateChanging(route.method)
       ? client.postForm(url, { _csrf: csrf })
-      : client.request({ method: route.method, url })
+      : client.request({ method: route.method as InjectOptions['method'], url })
   }
 
   it('has the 22 routes of these pages, each in the hand-written access table, each for commissioners and analysts', () => {
