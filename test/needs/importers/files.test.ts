@@ -58,7 +58,9 @@ describe('file-level refusals', () => {
     const summary = await s.refused('ndtms-viewit', REFERENCE.alcohol)
     // Fingertips has Area Name, Sex and Age (accepted spellings of ViewIt's Area, sex and
     // age_group), but no reporting period or drug group.
-    expect(summary.refusals.map((r) => r.column)).toEqual(['ReportingPeriod', 'drug_group'])
+    expect(summary.refusals.map((r) => r.column)).toEqual(['ReportingPeriod', 'drug_group', ''])
+    // The last problem, about the file as a whole, says what it looks like (wrong-kind.test.ts).
+    expect(summary.refusals[2]?.reason).toMatch(/^This file looks like "Fingertips indicator data", not "NDTMS ViewIt/)
     expect(await s.digest()).toBe(before)
   })
 

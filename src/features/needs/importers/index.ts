@@ -16,6 +16,7 @@
  */
 import { eq, and } from 'drizzle-orm'
 import { dataImports, importKinds, users } from '../../../db/schema/index.js'
+import { listInWords } from '../../../lib/words.js'
 import { recordAudit } from '../../../platform/audit.js'
 import { bumpDataVersion } from '../../../platform/cache.js'
 import { advisoryXactLock, type Db, type DbOrTx } from '../../../platform/db/index.js'
@@ -115,6 +116,38 @@ export const TEMPLATE_FILES = [
 ] as const
 
 /** The path of a shipped template or its guide; null for any other name (no path tricks). */
+/**
+ * The other kinds of file whose header checks pass on this header: when a file is refused for its
+ * header, the page can say what it looks like (a Fingertips download chosen as population
+ * estimates, say). Each kind's own header check decides, so this never drifts from the importers.
+ */
+export async function kindsWhoseHeaderFits(
+  header: string[],
+  chosen: ImportKind,
+  db: DbOrTx,
+  scope: TenantScope,
+): Promise<ImportKind[]> {
+  const fits: ImportKind[] = []
+  for (const kind of importKinds) {
+    if (kind === chosen) continue
+    const other = await createImporter(kind, db, scope)
+    let problems = 0
+    other.header(header, () => {
+      problems++
+    })
+    if (problems === 0) fits.push(kind)
+  }
+  return fits
+}
+
+export function wrongKindMessage(chosen: ImportKind, like: readonly ImportKind[]): string {
+  const list = listInWords(
+    like.map((k) => `"${importKindInfo[k].label}"`),
+    'or',
+  )
+  return `This file looks like ${list}, not "${importKindInfo[chosen].label}". Start the import again and choose that kind of file, or check that this is the file you meant.`
+}
+
 export function templatePath(name: string): string | null {
   return (TEMPLATE_FILES as readonly string[]).includes(name)
     ? fromRoot('src/features/needs/importers/templates', name)
@@ -249,7 +282,13 @@ export async function importFile(
             importer.header(record.cells, (column, reason) => {
               refusals.file(1, column, '', reason)
             })
-            if (refusals.any()) break reading
+            if (refusals.any()) {
+              const like = await kindsWhoseHeaderFits(record.cells, request.kind, db, scope)
+              if (like.length > 0) {
+                refusals.file(1, '', '', wrongKindMessage(request.kind, like))
+              }
+              break reading
+            }
             shape.setHeader(record.cells, importer.requiredColumns())
             continue
           }
