@@ -525,29 +525,15 @@ export function pointMap(options: PointMapOptions): string {
     )
   })
   let row = used.length
-  if (shown.some((p) => p.filled)) {
+  const fillRows = [
+    { filled: true, label: options.filledLabel, attrs: ` fill="${TEXT_FILL}" stroke="${TEXT_FILL}" stroke-width="1"` },
+    { filled: false, label: options.hollowLabel, attrs: ` fill="#ffffff" stroke="${TEXT_FILL}" stroke-width="2.5"` },
+  ]
+  for (const f of fillRows) {
+    if (!shown.some((p) => p.filled === f.filled)) continue
     rows.push(
-      markerElement(
-        'circle',
-        cx,
-        rowY(row) + SWATCH / 2,
-        MARKER_SIZE,
-        ` fill="${TEXT_FILL}" stroke="${TEXT_FILL}" stroke-width="1"`,
-        '',
-      ) + `<text x="${PADDING + SWATCH + 8}" y="${rowY(row) + 13}">${escapeXml(options.filledLabel)}</text>`,
-    )
-    row++
-  }
-  if (shown.some((p) => !p.filled)) {
-    rows.push(
-      markerElement(
-        'circle',
-        cx,
-        rowY(row) + SWATCH / 2,
-        MARKER_SIZE,
-        ` fill="#ffffff" stroke="${TEXT_FILL}" stroke-width="2.5"`,
-        '',
-      ) + `<text x="${PADDING + SWATCH + 8}" y="${rowY(row) + 13}">${escapeXml(options.hollowLabel)}</text>`,
+      markerElement('circle', cx, rowY(row) + SWATCH / 2, MARKER_SIZE, f.attrs, '') +
+        `<text x="${PADDING + SWATCH + 8}" y="${rowY(row) + 13}">${escapeXml(f.label)}</text>`,
     )
     row++
   }

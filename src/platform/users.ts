@@ -388,3 +388,24 @@ export async function findUserByEmailForSignIn(db: DbOrTx, email: string): Promi
     .limit(1)
   return rows[0] ?? null
 }
+
+/**
+ * The provider organisations (organisations.id) of the council that a user is a 'provider' member
+ * of, sorted: what a provider user may see and change in the directory, and what their home lists.
+ */
+export async function providerOrganisationIds(db: DbOrTx, scope: TenantScope, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: memberships.organisationId })
+    .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        eq(memberships.tenantId, scope.tenantId),
+        eq(memberships.role, 'provider'),
+        eq(organisations.kind, 'provider'),
+        eq(organisations.tenantId, scope.tenantId),
+      ),
+    )
+  return [...new Set(rows.map((r) => r.id))].sort()
+}

@@ -5,13 +5,7 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import {
-  directoryOrganisations,
-  directoryServices,
-  memberships,
-  organisations,
-  type Role,
-} from '../../db/schema/index.js'
+import { directoryOrganisations, directoryServices, type Role } from '../../db/schema/index.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 import { paths } from '../../platform/paths.js'
 import type { TenantScope } from '../../platform/tenancy.js'
@@ -21,24 +15,7 @@ const directoryPaths = paths.directory
 const insightPaths = { priorities: paths.needs.priorities } as const
 const uploadPaths = { imports: paths.needs.imports } as const
 
-/** The provider organisations of the council the user is a 'provider' member of (as the directory's viewer.ts). */
-async function providerOrganisationIds(db: DbOrTx, scope: TenantScope, userId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: memberships.organisationId })
-    .from(memberships)
-    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .where(
-      and(
-        eq(memberships.userId, userId),
-        eq(memberships.tenantId, scope.tenantId),
-        eq(memberships.role, 'provider'),
-        eq(organisations.kind, 'provider'),
-        eq(organisations.tenantId, scope.tenantId),
-      ),
-    )
-  return [...new Set(rows.map((r) => r.id))]
-}
-import { listUsers } from '../../platform/users.js'
+import { listUsers, providerOrganisationIds } from '../../platform/users.js'
 
 export interface HomeTask {
   text: string

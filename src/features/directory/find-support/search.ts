@@ -714,10 +714,11 @@ const modeWords: Record<Schedule['mode'], string> = {
 /** Digits for a tel: link: '020 7946 0123' -> '02079460123'. */
 export const telHref = (phone: string): string => `tel:${phone.replace(/[^0-9+]/g, '')}`
 
-export function presentHit(hit: SearchHit, approximate: boolean): ResultView {
-  const { entry, place } = hit
-  const { service, organisation } = entry
-  const location = place.location
+/** A service's phone numbers (as tel: links) and email addresses, each once, for the public pages. */
+export function contactsOf(service: { email?: string; contacts: readonly { phone?: string; email?: string }[] }): {
+  phones: { text: string; href: string }[]
+  emails: string[]
+} {
   const phones = [...new Set(service.contacts.flatMap((c) => (c.phone === undefined ? [] : [c.phone])))].map(
     (text) => ({ text, href: telHref(text) }),
   )
@@ -727,6 +728,14 @@ export function presentHit(hit: SearchHit, approximate: boolean): ResultView {
       ...service.contacts.flatMap((c) => (c.email === undefined ? [] : [c.email])),
     ]),
   ]
+  return { phones, emails }
+}
+
+export function presentHit(hit: SearchHit, approximate: boolean): ResultView {
+  const { entry, place } = hit
+  const { service, organisation } = entry
+  const location = place.location
+  const { phones, emails } = contactsOf(service)
   return {
     name: service.name,
     organisation: organisation?.name,

@@ -7,7 +7,7 @@
  */
 import { dayLabels, type Schedule } from '../model.js'
 import { featureDefinition, serviceTypeDefinition } from '../taxonomy.js'
-import { formatTime, type SearchableService, type SearchIndex, telHref } from './search.js'
+import { contactsOf, formatTime, type SearchableService, type SearchIndex } from './search.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const GSS_CODE = /^[EWSN]\d{8}$/
@@ -86,15 +86,7 @@ export function presentServicePage(entry: SearchableService): ServicePageView {
   if (sessions.some((s) => s.mode !== 'in_person')) remote.push('Some sessions are online.')
   if (service.features.includes('online-or-phone')) remote.push(featureDefinition('online-or-phone').description)
 
-  const phones = [...new Set(service.contacts.flatMap((c) => (c.phone === undefined ? [] : [c.phone])))].map(
-    (text) => ({ text, href: telHref(text) }),
-  )
-  const emails = [
-    ...new Set([
-      ...(service.email === undefined ? [] : [service.email]),
-      ...service.contacts.flatMap((c) => (c.email === undefined ? [] : [c.email])),
-    ]),
-  ]
+  const { phones, emails } = contactsOf(service)
   return {
     name: service.name,
     organisation: organisation?.name,

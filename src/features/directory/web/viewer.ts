@@ -4,12 +4,11 @@
  * organisation of kind 'provider') sees and changes only services of directory organisations
  * their organisation owns; any other service does not exist for them (404, never 403).
  */
-import { and, eq } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
-import { memberships, organisations } from '../../../db/schema/index.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
 import { requireUser } from '../../../platform/access.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
+import { providerOrganisationIds } from '../../../platform/users.js'
 import type { DirectoryActor } from '../repository.js'
 
 export interface DirectoryViewer {
@@ -21,24 +20,6 @@ export interface DirectoryViewer {
   role: 'commissioner' | 'analyst' | 'provider'
   /** The provider organisations (organisations.id) the user belongs to; empty for council staff. */
   providerOrganisationIds: string[]
-}
-
-/** The provider organisations of the council a user is a 'provider' member of. */
-export async function providerOrganisationIds(db: DbOrTx, scope: TenantScope, userId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: memberships.organisationId })
-    .from(memberships)
-    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .where(
-      and(
-        eq(memberships.userId, userId),
-        eq(memberships.tenantId, scope.tenantId),
-        eq(memberships.role, 'provider'),
-        eq(organisations.kind, 'provider'),
-        eq(organisations.tenantId, scope.tenantId),
-      ),
-    )
-  return [...new Set(rows.map((r) => r.id))].sort()
 }
 
 export async function directoryViewer(db: DbOrTx, request: FastifyRequest): Promise<DirectoryViewer> {
