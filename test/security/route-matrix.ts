@@ -46,6 +46,8 @@ export const expectedAccess: Record<string, Expected> = {
   'GET /': 'public',
   'GET /support/before-you-start': 'public',
   'GET /support': 'public',
+  // A published service's public page; its council is part of the address (ADR 24).
+  'GET /support/services/:council/:id': 'public',
   'GET /safety': 'public',
   'GET /accessibility': 'public',
   'GET /privacy': 'public',
@@ -282,6 +284,8 @@ export async function invitationToken(app: FastifyInstance, scope: TenantScope):
 export function fillUrl(route: RouteInfo, ids: Record<string, string>, token: string): string {
   return route.url.replace(/:([A-Za-z]+)/g, (_whole, name: string) => {
     if (name === 'token') return token
+    // A council in a public address: its GSS code.
+    if (name === 'council') return COUNCIL_A
     if (/id$/i.test(name)) {
       // Public records (the Open Referral UK feed) belong to no tenant: any well-formed id will do.
       if (!route.tenantResource && (route.access as { public?: boolean } | undefined)?.public) {
