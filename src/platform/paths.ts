@@ -71,5 +71,8 @@ export function safeNext(next: unknown, fallback: string = paths.home): string {
     return fallback
   }
   if (url.origin !== base) return fallback
+  // Dot segments collapse: "/..//evil.example" resolves to the path "//evil.example", which a browser
+  // reads as another host. Judge the path as it will be sent, not as it was written.
+  if (url.pathname.startsWith('//')) return fallback
   return `${url.pathname}${url.search}${url.hash}`
 }

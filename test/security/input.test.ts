@@ -369,6 +369,10 @@ describe('redirects', () => {
     'https://evil.example/home',
     '/\u3000/evil.example',
     '/home\u00e9',
+    // Dot segments collapse to "//evil.example" once resolved (found by the property test below).
+    '/..//evil.example',
+    '/a/..//evil.example/p',
+    '/.//evil.example',
   ]
   /** Where a browser would go: the Location resolved the way the WHATWG URL parser (and browsers) do. */
   const destination = (res: LightMyRequestResponse): string =>
