@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config'
 // `db` (the database-touching suite again on PostgreSQL, TEST_DATABASE_URL required; `npm run test:pg`;
 // test/multiprocess/ runs only here: three real server processes on one PostgreSQL database),
 // `e2e` (real Chromium through playwright-core against a started server; `npm run test:e2e`).
+// `unit` and `db` share one module graph per worker (isolate: false, ADR 25): re-importing the app for
+// each of 110 files cost as much as the tests themselves. Each file still gets its own database and app.
 export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
@@ -12,6 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          isolate: false,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/multiprocess/**'],
           testTimeout: 30_000,
@@ -23,6 +26,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'db',
+          isolate: false,
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/unit/**'],
           testTimeout: 60_000,
@@ -37,7 +41,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          maxWorkers: 2,
           env: { NODE_ENV: 'test' },
         },
       },

@@ -135,13 +135,15 @@ describe('local insight, priorities and assumptions', () => {
       expect(await assessment.relatedInsight(section), `related insight in ${section}`).toEqual([])
     }
     // The local insight section lists the entry once under each of its two groups, homeless
-    // before migrant (the order of the groups in the guide); the source column is empty.
+    // before migrant (the order of the groups in the guide); the source column is empty. The
+    // summary, a sentence, is a note under the table rather than a column (at most 6 columns a page).
     const insightPage = await AssessmentSectionPage.open(page, 'local-insight', 'Local insight')
-    const entryCells = [insight.organisation, 'Yes', '4 March 2025', insight.summary, '']
+    const entryCells = [insight.organisation, 'Yes', '4 March 2025', '']
     expect(await assessment.tableRows('insight')).toEqual([
       [HOMELESS, ...entryCells],
       [MIGRANT, ...entryCells],
     ])
+    expect(await page.locator('main').innerText()).toContain(insight.summary)
     expect(await insightPage.headlineFigure('insight', 'Cohorts with local insight')).toBe('2 of 16')
 
     // ---- A priority from the unmet need section ----
@@ -176,8 +178,12 @@ describe('local insight, priorities and assumptions', () => {
     await followNeedsSubNavigation(page, 'Assessment')
     await new AssessmentPage(page).verifyOnPage()
     await AssessmentSectionPage.open(page, 'recorded-priorities', 'Priorities')
-    expect(await assessment.tableRows('priorities')).toEqual([
-      [priorityTitle, finding, evidence, HOMELESS, '2025 to 2028', 'Agreed'],
+    // The finding, the evidence and the cohorts run to sentences, so they are notes under the table.
+    expect(await assessment.tableRows('priorities')).toEqual([[priorityTitle, '2025 to 2028', 'Agreed']])
+    expect(await assessment.tableNotes('priorities')).toEqual([
+      `Finding, ${priorityTitle}: ${finding}`,
+      `Evidence, ${priorityTitle}: ${evidence}`,
+      `Cohorts, ${priorityTitle}: ${HOMELESS}`,
     ])
     await expect(assessment.section('priorities').getByText('1 priority recorded, 1 agreed.').count()).resolves.toBe(1)
 
@@ -185,10 +191,18 @@ describe('local insight, priorities and assumptions', () => {
     // Barnet's alcohol dependence estimate for all people (the latest before 2021/22 is 2017/18):
     // 3,046 (2,237 to 4,284). Women in treatment for alcohol in 2021/22 (ViewIt, F, TOTAL ages):
     // alcohol only 170 + non-opiate and alcohol 75 = 245; all people 440 + 230 = 670.
-    // The demo states 30%: 1 - 245 / (3046 x 0.30) = 1 - 245 / 913.8 = 0.73189 -> 73.2%.
+    // The demo's 30% is labelled an example value (ADR 24), so no card or figure for women rests on it
+    // and the section says what to do instead.
     const cardLabel = 'Women dependent drinkers not in treatment (modelled)'
     const unmetNeed = await AssessmentSectionPage.open(page, 'unmet-need', 'Unmet need')
-    expect(await unmetNeed.headlineFigure('unmet-need', cardLabel)).toBe('73.2%')
+    await expect(
+      assessment
+        .section('unmet-need')
+        .locator('ul[aria-label^="Headline figures"] > li')
+        .filter({ hasText: cardLabel })
+        .count(),
+    ).resolves.toBe(0)
+    expect(await assessment.section('unmet-need').innerText()).toContain('Set your council’s female share of need')
 
     await followNeedsSubNavigation(page, 'Assumptions')
     const assumptions = await new AssumptionsPage(page).verifyOnPage()
@@ -215,13 +229,19 @@ describe('local insight, priorities and assumptions', () => {
       .locator('ul[aria-label^="Headline figures"] > li')
       .filter({ hasText: cardLabel })
     await expect(card.locator('p').nth(2).innerText()).resolves.toBe('56.2% to 77.1%; all people 78.0%')
+    // On the page each figure carries its interval in one cell, and the basis, a sentence, is a note.
     const womenRow = await assessment.tableRow('unmet-need', 'Alcohol: women')
     expect(womenRow[0]).toBe('Alcohol: women (modelled)')
-    expect(womenRow).toContain('67.8% (modelled)')
-    expect(womenRow.at(-1)).toContain('modelled: 25.0% of the 2017/18 estimate for all people')
+    expect(womenRow).toContain('67.8% (56.2 to 77.1) (modelled)')
+    expect(
+      (await assessment.tableNotes('unmet-need')).filter((n) =>
+        n.startsWith('Where the estimate comes from, Alcohol: women: '),
+      ),
+    ).toEqual([expect.stringContaining('modelled: 25.0% of the 2017/18 estimate for all people')])
     // The men's figure rests on the remaining 75%: 1 - (270 + 155) / (3046 x 0.75) = 1 - 425 / 2284.5
-    // = 0.81396 -> 81.4%.
-    expect(await assessment.tableRow('unmet-need', 'Alcohol: men')).toContain('81.4% (modelled)')
+    // = 0.81396 -> 81.4%; lower 1 - 425 / (2237 x 0.75) = 1 - 425 / 1677.75 = 0.74668 -> 74.7%;
+    // upper 1 - 425 / (4284 x 0.75) = 1 - 425 / 3213 = 0.86772 -> 86.8%.
+    expect(await assessment.tableRow('unmet-need', 'Alcohol: men')).toContain('81.4% (74.7 to 86.8) (modelled)')
   })
 
   test('the imports and templates pages, and a template download', async () => {

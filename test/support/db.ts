@@ -4,8 +4,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { inject } from 'vitest'
 import { type Database, openDatabase } from '../../src/platform/db/index.js'
 import { loadReferenceData } from '../../src/platform/reference.js'
+import { pgliteSnapshot } from './snapshot.js'
 
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL
 
@@ -25,7 +27,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const name = `wtc_test_${randomBytes(6).toString('hex')}`
     const admin = new pg.Client({ connectionString: testDatabaseUrl })
     await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
+    // From the run's migrated template (global-setup.ts) when there is one.
+    const template = inject('pgTemplate')
+    await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`)
     await admin.end()
     const url = new URL(testDatabaseUrl)
     url.pathname = `/${name}`
@@ -42,8 +46,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     }
   } else {
-    database = await openDatabase({ dataDir: 'memory' })
+    const snapshot = pgliteSnapshot()
+    database = await openDatabase({ dataDir: 'memory', ...(snapshot ? { memorySnapshot: snapshot } : {}) })
   }
+  // On a snapshot or template this finds every migration applied and does nothing; without one it
+  // migrates from empty.
   await database.migrate()
   await loadReferenceData(database.db)
   return database

@@ -54,9 +54,18 @@ if (dialog instanceof HTMLDialogElement) {
 
 // Filters beside a list (the service map): open on wide screens, folded behind "Show filters" on
 // small ones. Without JavaScript they start folded and the disclosure still opens them.
+// On a small screen the panel keeps the state the user left it in, also after the screen was wide
+// for a while (a phone turned on its side and back).
 const wideScreen = window.matchMedia('(min-width: 48.0625em)')
+const filterPanels = Array.from(document.querySelectorAll('details[data-app-filter-toggle]'))
+const openOnSmallScreen = new Map(filterPanels.map((details) => [details, false]))
+for (const details of filterPanels) {
+  details.addEventListener('toggle', () => {
+    if (!wideScreen.matches) openOnSmallScreen.set(details, details.open)
+  })
+}
 const placeFilters = () => {
-  for (const details of document.querySelectorAll('details[data-app-filter-toggle]')) details.open = wideScreen.matches
+  for (const details of filterPanels) details.open = wideScreen.matches || openOnSmallScreen.get(details) === true
 }
 placeFilters()
 wideScreen.addEventListener('change', placeFilters)

@@ -110,7 +110,7 @@ export function homeSections(roles: readonly Role[], extra: { activePeople: numb
   if (has('provider'))
     sections.push({
       role: 'provider',
-      heading: 'Your organisation’s services',
+      heading: 'Your organisation',
       intro: 'Keep your services’ entries in the council’s directory right: what you offer, where and when.',
       tasks: [
         {

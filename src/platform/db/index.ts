@@ -45,6 +45,11 @@ export interface OpenOptions {
   timeouts?: { lockSeconds: number; idleInTransactionSeconds: number }
   /** Skip the data-folder lock (only for in-memory databases). */
   lock?: boolean
+  /**
+   * In-memory PGlite only: start from this data directory (a `dumpDataDir` tarball) instead of an
+   * empty cluster. The tests start every file's database from one migrated snapshot.
+   */
+  memorySnapshot?: Blob
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -90,7 +95,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   let lock: DataDirLock | undefined
   let client: PGlite
   if (opts.dataDir === 'memory') {
-    client = new PGlite()
+    client = opts.memorySnapshot ? new PGlite({ loadDataDir: opts.memorySnapshot }) : new PGlite()
   } else {
     if (opts.lock !== false) lock = lockDataDir(opts.dataDir)
     try {

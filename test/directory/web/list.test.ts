@@ -101,12 +101,21 @@ describe('the service map list', () => {
     // Service, Where, Type, Women-only, Features, Status.
     expect(table.match(/<th scope="col"/g)).toHaveLength(6)
     expect(table).toContain('>Where</th>')
-    // Every service of support.ts is at 1 Test Street, NW4 4BG: one cell each.
-    expect(table.match(/<td class="govuk-table__cell">1 Test Street, NW4 4BG<\/td>/g)).toHaveLength(4)
+    // Every service of support.ts is at 1 Test Street, NW4 4BG: one cell each, named for a phone,
+    // where each row is a block and the cell says what it is.
+    expect(table.match(/<td class="govuk-table__cell" data-label="Where">1 Test Street, NW4 4BG<\/td>/g)).toHaveLength(
+      4,
+    )
     expect(res.body).toContain(
       '<div class="app-table-wrap" role="region" aria-labelledby="services-caption" tabindex="0">',
     )
     expect(res.body).toContain('id="services-caption">Services')
+    // On a phone the other pages' links follow the list (once above it, once after, each hidden on
+    // the other side of the breakpoint).
+    expect(res.body.match(/href="\/directory\/import"/g)).toHaveLength(2)
+    expect(res.body.indexOf('<h2 class="govuk-heading-s govuk-!-margin-top-4 app-narrow-only">')).toBeGreaterThan(
+      res.body.indexOf('</table>'),
+    )
   })
 
   it('sorts by a column, with ties in name order, and marks the sorted column with aria-sort', async () => {

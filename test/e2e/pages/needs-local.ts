@@ -137,6 +137,12 @@ export class AssessmentLocalPart {
     return Promise.all(rows.map(async (r) => Promise.all((await r.locator('th, td').all()).map((c) => textOf(c)))))
   }
 
+  /** The notes listed under a table (its prose columns and what only the CSV holds). */
+  async tableNotes(tableId: string): Promise<string[]> {
+    const list = this.page.locator(`#table-${tableId}`).locator('xpath=following::ul[1]')
+    return Promise.all((await list.locator('li').all()).map((li) => textOf(li)))
+  }
+
   /** Follows a section's "Record this as a priority" button to the priority form. */
   async recordAsPriority(sectionId: string): Promise<PriorityFormPage> {
     // A link styled as a button (it leads to a form; it changes nothing).

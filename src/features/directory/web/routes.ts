@@ -137,16 +137,21 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
     const filters = filtersFrom(query)
     // The page's content depends only on the council's directory (its version), whose services the
     // viewer may see (all, or their organisations') and the filters: kept per those (list-cache.ts).
+    // Commissioners also get the links to what an import left to review.
+    const reviews = viewer.role === 'commissioner'
     const bodyHtml = await cachedListBody(
       db,
       viewer.scope,
-      [viewer.seesAll ? 'all' : `own:${viewer.providerOrganisationIds.join(',')}`, filterQuery(filters)].join('|'),
-      () => listBody(viewer, filters),
+      [
+        viewer.seesAll ? (reviews ? 'all+review' : 'all') : `own:${viewer.providerOrganisationIds.join(',')}`,
+        filterQuery(filters),
+      ].join('|'),
+      () => listBody(viewer, filters, reviews),
     )
     return reply.view(`${V}/list.njk`, { pageTitle: 'Service map', bodyHtml })
   })
 
-  async function listBody(viewer: DirectoryViewer, filters: DirectoryFilters): Promise<string> {
+  async function listBody(viewer: DirectoryViewer, filters: DirectoryFilters, reviews: boolean): Promise<string> {
     const [directory, orgs, examples] = await Promise.all([
       loadDirectory(db, viewer.scope, { publishedOnly: false }),
       directoryOrganisationRows(db, viewer.scope),
@@ -176,6 +181,7 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
       anyExample: rows.some((r) => r.isExample),
       canAdd: orgOptions.length > 0,
       seesAll: viewer.seesAll,
+      reviews,
       sortHidden:
         filters.sort !== 'name' || filters.order !== 'asc' ? { sort: filters.sort, order: filters.order } : null,
     })
