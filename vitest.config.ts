@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config'
 // `e2e` (real Chromium through playwright-core against a started server; `npm run test:e2e`).
 // `unit` and `db` share one module graph per worker (isolate: false, ADR 25): re-importing the app for
 // each of 110 files cost as much as the tests themselves. Each file still gets its own database and app.
+// Two workers in every project: on a two-core machine vitest's default is one.
 export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
@@ -15,6 +16,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           isolate: false,
+          maxWorkers: 2,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/multiprocess/**'],
           testTimeout: 30_000,
@@ -27,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'db',
           isolate: false,
+          maxWorkers: 2,
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/unit/**'],
           testTimeout: 60_000,
