@@ -24,6 +24,7 @@ import { registerJobRoutes } from './features/jobs/routes.js'
 import { registerNeedsRoutes } from './features/needs/routes.js'
 import { registerDirectoryRoutes } from './features/directory/routes.js'
 import { registerPartnershipRoutes } from './features/partnerships/routes.js'
+import { registerStandardsRoutes } from './features/standards/routes.js'
 import { registerPublicRoutes } from './features/public/routes.js'
 import { assertRouteDeclaresAccess, enforceAccess } from './platform/access.js'
 import type { Database, Db } from './platform/db/index.js'
@@ -177,6 +178,7 @@ export async function buildApp({ config, database, extraRoutes, logStream }: Bui
   registerHomeRoutes(app)
   registerAdminRoutes(app)
   registerPartnershipRoutes(app)
+  registerStandardsRoutes(app)
   registerAuditRoutes(app)
   registerJobRoutes(app)
   registerNeedsRoutes(app)

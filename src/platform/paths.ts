@@ -24,6 +24,11 @@ export const paths = {
     revokeInvitation: (id: string) => `/admin/invitations/${id}/revoke`,
     organisations: '/admin/organisations',
   },
+  standards: {
+    list: '/standards',
+    framework: (key: string) => `/standards/${encodeURIComponent(key)}`,
+    exportJson: (key: string) => `/standards/${encodeURIComponent(key)}/export`,
+  },
   partnerships: {
     list: '/partnerships',
     show: (id: string) => `/partnerships/${id}`,

@@ -67,6 +67,10 @@ export const expectedAccess: Record<string, Expected> = {
   'GET /invitations/:token': 'public',
   'POST /invitations/:token': 'public',
   'GET /home': 'signed-in',
+  // The standards frameworks: read by everyone who will take part in assessments (issue 12).
+  'GET /standards': ['commissioner', 'analyst', 'provider', 'panel_member'],
+  'GET /standards/:framework': ['commissioner', 'analyst', 'provider', 'panel_member'],
+  'GET /standards/:framework/export': ['commissioner', 'analyst', 'provider', 'panel_member'],
   'GET /admin/users': adminOnly,
   'GET /admin/users/:id': adminOnly,
   'POST /admin/users/:id/roles': adminOnly,
@@ -286,6 +290,8 @@ export function fillUrl(route: RouteInfo, ids: Record<string, string>, token: st
     if (name === 'token') return token
     // A council in a public address: its GSS code.
     if (name === 'council') return COUNCIL_A
+    // A shipped standards framework, the same for every council.
+    if (name === 'framework') return 'gender-responsive'
     if (/id$/i.test(name)) {
       // Public records (the Open Referral UK feed) belong to no tenant: any well-formed id will do.
       if (!route.tenantResource && (route.access as { public?: boolean } | undefined)?.public) {
