@@ -67,6 +67,10 @@ describe('home page per role', () => {
       expect(links(email)).not.toContain('/audit')
     }
     expect(homes.get('provider@barnet.example')).not.toMatch(/returns/i)
+    // The standards frameworks are read by providers and panel members (issue 12), not by administrators.
+    expect(links('provider@barnet.example')).toContain('/standards')
+    expect(links('panel@barnet.example')).toContain('/standards')
+    expect(links('admin@barnet.example')).not.toContain('/standards')
   })
 
   it('lists the provider’s own services with links to change them', () => {

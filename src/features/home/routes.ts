@@ -118,6 +118,11 @@ export function homeSections(roles: readonly Role[], extra: { activePeople: numb
           href: directoryPaths.list,
           description: 'The services your organisation runs, as the council and the public search see them.',
         },
+        {
+          text: 'Standards for services for women',
+          href: paths.standards.list,
+          description: 'The basic standards of gender-responsive treatment the council will ask your services about.',
+        },
       ],
     })
   if (has('admin'))
@@ -154,6 +159,11 @@ export function homeSections(roles: readonly Role[], extra: { activePeople: numb
           href: paths.serviceMap,
           description:
             'Where the council’s published services are, which are for women only, and the same places in a table.',
+        },
+        {
+          text: 'Standards for services for women',
+          href: paths.standards.list,
+          description: 'What every service for women should offer, and what good evidence of it looks like.',
         },
         ...publicSupport,
       ],
