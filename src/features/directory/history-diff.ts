@@ -5,7 +5,7 @@
  * ('Changed name and description') and the history page (web/presenter.ts).
  */
 import { canonicalJson } from '../../platform/audit.js'
-import { dayLabels, type Location, type Schedule, type Service } from './model.js'
+import { type Contact, dayLabels, type Eligibility, type Location, type Schedule, type Service } from './model.js'
 import { featureLabel, isFeatureCode, serviceTypeLabel, substanceDefinitions } from './taxonomy.js'
 
 interface ServicePlaceInput {
@@ -33,7 +33,7 @@ export type FieldChange =
   | { field: string; label: string; kind: 'text'; before: string; after: string; words: WordRun[] }
   /** A list: the items taken out and put in. */
   | { field: string; label: string; kind: 'list'; removed: string[]; added: string[] }
-  /** Changed, with no short way to show it (an organisation id, contacts, eligibility). */
+  /** Changed, with no short way to show it (the organisation, stored as an id). */
   | { field: string; label: string; kind: 'changed' }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null)
@@ -48,6 +48,28 @@ const placeText = (p: ServicePlaceInput) =>
   [p.location.name, p.location.addressLine1, p.location.addressLine2, p.location.town, p.location.postcode]
     .filter((x): x is string => x !== undefined && x !== '')
     .join(', ')
+
+/** A contact in one line: 'Ana Diaz, key worker: ana@example.org, 020 7946 0123'. */
+export const contactText = (c: Contact): string => {
+  const who = [c.name, c.title].filter((x): x is string => x !== undefined && x !== '').join(', ')
+  const how = [c.email, c.phone].filter((x): x is string => x !== undefined && x !== '').join(', ')
+  return how === '' ? who : `${who}: ${how}`
+}
+
+/** Who may use the service, in words: 'Women only, aged 18 to 65', 'Open to everyone, any age'. */
+export const eligibilityText = (e: Eligibility): string => {
+  const who = e.womenOnly ? 'Women only' : 'Open to everyone'
+  const { minimumAge: min, maximumAge: max } = e
+  const ages =
+    min !== undefined && max !== undefined
+      ? `aged ${String(min)} to ${String(max)}`
+      : min !== undefined
+        ? `aged ${String(min)} or over`
+        : max !== undefined
+          ? `aged up to ${String(max)}`
+          : 'any age'
+  return `${who}, ${ages}`
+}
 
 /** Items of `after` not in `before` and of `before` not in `after`, each in its own order. */
 function listChange(before: string[], after: string[]): { removed: string[]; added: string[] } {
@@ -74,9 +96,9 @@ const rules: FieldRule[] = [
   { field: 'internalNotes', label: 'internal notes', kind: 'text' },
   { field: 'url', label: 'website', kind: 'value', show: (s) => text(s.url) },
   { field: 'email', label: 'email address', kind: 'value', show: (s) => text(s.email) },
-  { field: 'contacts', label: 'contacts', kind: 'changed' },
+  { field: 'contacts', label: 'contacts', kind: 'list', show: (s) => s.contacts.map(contactText) },
   { field: 'serviceAreas', label: 'service areas', kind: 'list', show: (s) => s.serviceAreas.map((a) => a.name) },
-  { field: 'eligibility', label: 'eligibility', kind: 'changed' },
+  { field: 'eligibility', label: 'eligibility', kind: 'value', show: (s) => eligibilityText(s.eligibility) },
 ]
 
 /** Every field that differs between two versions, in a fixed order; empty when nothing changed. */

@@ -26,6 +26,47 @@ describe('serviceDiff', () => {
     expect(changeSummaryOf(null)).toBe('Created')
   })
 
+  it('gives changed contacts as the ones taken out and put in, each in one line', () => {
+    const ana = {
+      id: '00000000-0000-4000-8000-00000000000a',
+      name: 'Ana Diaz',
+      title: 'Key worker',
+      phone: '020 7946 0123',
+    }
+    const team = { id: '00000000-0000-4000-8000-00000000000b', title: 'Duty team', email: 'duty@example.org' }
+    const changes = serviceDiff(version({ contacts: [ana] }), version({ contacts: [team] }))
+    expect(changes).toEqual([
+      {
+        field: 'contacts',
+        label: 'contacts',
+        kind: 'list',
+        removed: ['Ana Diaz, Key worker: 020 7946 0123'],
+        added: ['Duty team: duty@example.org'],
+      },
+    ])
+  })
+
+  it('gives changed eligibility in words, before and after', () => {
+    const changes = serviceDiff(
+      version({ eligibility: { womenOnly: false } }),
+      version({ eligibility: { womenOnly: true, minimumAge: 18 } }),
+    )
+    expect(changes).toEqual([
+      {
+        field: 'eligibility',
+        label: 'eligibility',
+        kind: 'value',
+        before: 'Open to everyone, any age',
+        after: 'Women only, aged 18 or over',
+      },
+    ])
+    const ages = serviceDiff(
+      version({ eligibility: { womenOnly: true, maximumAge: 25 } }),
+      version({ eligibility: { womenOnly: true, minimumAge: 16, maximumAge: 25 } }),
+    )
+    expect(ages).toMatchObject([{ before: 'Women only, aged up to 25', after: 'Women only, aged 16 to 25' }])
+  })
+
   it('gives a changed name with its old and new value', () => {
     const changes = serviceDiff(version({ name: 'Old name' }), version({ name: 'New name' }))
     expect(changes).toEqual([{ field: 'name', label: 'name', kind: 'value', before: 'Old name', after: 'New name' }])
