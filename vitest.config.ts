@@ -19,8 +19,10 @@ export default defineConfig({
           maxWorkers: 2,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/multiprocess/**'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Limits for a hung test, not timing checks: the command-line tests start real `wtc`
+          // processes (backup, restore, a kill -9), which on a busy two-core machine take tens of seconds.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           env: { NODE_ENV: 'test' },
         },
       },
@@ -32,7 +34,7 @@ export default defineConfig({
           maxWorkers: 2,
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/unit/**'],
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           hookTimeout: 120_000,
           env: { NODE_ENV: 'test', WTC_TEST_REQUIRE_PG: '1' },
         },
