@@ -25,6 +25,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   buildAssets()
+  // The browser tests start real servers on their own data folders: no test database to prepare.
+  if (project.name === 'e2e') return () => Promise.resolve()
   const url = process.env.TEST_DATABASE_URL
   if (!url) {
     await buildPgliteSnapshot(pgliteSnapshotPath())

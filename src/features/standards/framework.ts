@@ -138,9 +138,9 @@ export function parseFrameworkJson(textIn: string): ParsedFramework {
   return checkFramework(value)
 }
 
-/** The JSON a framework is exported as: fields in a fixed order, two-space indent, a final newline. */
-export function frameworkJson(framework: Framework): string {
-  const ordered: Framework = {
+/** A framework with its fields in a fixed order, whatever order the object was built in (the export). */
+export function frameworkDocument(framework: Framework): Framework {
+  return {
     key: framework.key,
     name: framework.name,
     version: framework.version,
@@ -163,7 +163,16 @@ export function frameworkJson(framework: Framework): string {
       })),
     })),
   }
-  return `${JSON.stringify(ordered, null, 2)}\n`
+}
+
+/** The JSON a framework is exported as: fields in a fixed order, two-space indent, a final newline. */
+export function frameworkJson(framework: Framework): string {
+  return `${JSON.stringify(frameworkDocument(framework), null, 2)}\n`
+}
+
+/** How many standards a framework has, across its themes. */
+export function standardCount(framework: Framework): number {
+  return framework.themes.reduce((n, t) => n + t.standards.length, 0)
 }
 
 /**

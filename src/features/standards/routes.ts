@@ -5,10 +5,11 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { featureLabel, serviceTypeLabel } from '../directory/taxonomy.js'
+import { sendDownload } from '../../platform/downloads.js'
 import { notFound } from '../../platform/errors.js'
 import { paths } from '../../platform/paths.js'
 import { builtinFramework, builtinFrameworks } from './builtin.js'
-import { type Framework, frameworkJson, principles } from './framework.js'
+import { type Framework, frameworkDocument, principles, standardCount } from './framework.js'
 
 const V = 'features/standards/views'
 // Everyone who will take part in assessments reads the standards: commissioners and analysts,
@@ -25,7 +26,7 @@ export function frameworkView(f: Framework) {
     name: f.name,
     version: f.version,
     source: f.source,
-    standardCount: f.themes.reduce((n, t) => n + t.standards.length, 0),
+    standardCount: standardCount(f),
     themes: f.themes.map((t) => ({
       id: t.id,
       title: t.title,
@@ -60,7 +61,7 @@ export function registerStandardsRoutes(app: FastifyInstance): void {
         href: paths.standards.framework(f.key),
         version: f.version,
         themes: f.themes.length,
-        standards: f.themes.reduce((n, t) => n + t.standards.length, 0),
+        standards: standardCount(f),
         main: i === 0,
       })),
     }),
@@ -77,11 +78,10 @@ export function registerStandardsRoutes(app: FastifyInstance): void {
 
   app.get('/standards/:framework/export', { config: { access } }, async (request, reply) => {
     const f = frameworkOr404(request.params)
-    return reply
-      .header('content-disposition', `attachment; filename="${f.key}-v${String(f.version)}.json"`)
-      .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
-      .type('application/json; charset=utf-8')
-      .send(frameworkJson(f))
+    return sendDownload(reply, {
+      format: 'json',
+      fileName: `${f.key}-v${String(f.version)}.json`,
+      json: frameworkDocument(f),
+    })
   })
 }
