@@ -25,6 +25,8 @@ import { registerNeedsRoutes } from './features/needs/routes.js'
 import { registerDirectoryRoutes } from './features/directory/routes.js'
 import { registerPartnershipRoutes } from './features/partnerships/routes.js'
 import { registerStandardsRoutes } from './features/standards/routes.js'
+import { registerAssessmentRoutes } from './features/standards/assessment/routes.js'
+import { registerActionRoutes } from './features/actions/routes.js'
 import { registerPublicRoutes } from './features/public/routes.js'
 import { assertRouteDeclaresAccess, enforceAccess } from './platform/access.js'
 import type { Database, Db } from './platform/db/index.js'
@@ -179,6 +181,8 @@ export async function buildApp({ config, database, extraRoutes, logStream }: Bui
   registerAdminRoutes(app)
   registerPartnershipRoutes(app)
   registerStandardsRoutes(app)
+  registerAssessmentRoutes(app)
+  registerActionRoutes(app)
   registerAuditRoutes(app)
   registerJobRoutes(app)
   registerNeedsRoutes(app)

@@ -40,6 +40,12 @@ export const settingsDocs: SettingDoc[] = [
     default: 'DATA_DIR/uploads',
   },
   {
+    name: 'EVIDENCE_DIR',
+    description:
+      'folder where evidence files attached to standards returns are kept under generated names (outside the web root; back it up with the database)',
+    default: 'DATA_DIR/evidence',
+  },
+  {
     name: 'DATABASE_URL',
     description: 'postgres://user:password@host:port/db to use PostgreSQL 15+ instead of the embedded database',
     default: '(embedded PGlite)',
@@ -177,6 +183,7 @@ const schema = z
     BASE_URL: z.url().optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     UPLOAD_DIR: z.string().min(1).optional(),
+    EVIDENCE_DIR: z.string().min(1).optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
@@ -256,6 +263,7 @@ export interface Config {
   dataDir: string
   /** Uploaded files waiting for their import (issue 10: not the system's temporary folder). */
   uploadDir: string
+  evidenceDir: string
   databaseUrl: string | undefined
   dbPoolSize: number
   /** PostgreSQL lock_timeout and idle_in_transaction_session_timeout, in seconds. */
@@ -312,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: (e.BASE_URL ?? `http://localhost:${String(e.PORT)}`).replace(/\/$/, ''),
     dataDir: path.resolve(e.DATA_DIR),
     uploadDir: path.resolve(e.UPLOAD_DIR ?? path.join(e.DATA_DIR, 'uploads')),
+    evidenceDir: path.resolve(e.EVIDENCE_DIR ?? path.join(e.DATA_DIR, 'evidence')),
     databaseUrl: e.DATABASE_URL,
     dbPoolSize: e.DB_POOL_SIZE,
     dbTimeouts: { lockSeconds: e.DB_LOCK_TIMEOUT_SECONDS, idleInTransactionSeconds: e.DB_IDLE_TRANSACTION_SECONDS },

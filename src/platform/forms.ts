@@ -62,3 +62,52 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   if (issue?.code === 'unrecognized_keys') throw new HttpError(400, `Unknown query parameter: ${issue.keys.join(', ')}`)
   throw new HttpError(400, `${String(issue?.path[0] ?? 'query')}: ${issue?.message ?? 'not valid'}`)
 }
+
+export type DateInputResult = { ok: true; iso: string } | { ok: false; message: string; part: 'day' | 'month' | 'year' }
+
+/** The calendar day in England of an instant, as 'YYYY-MM-DD'. */
+export const londonDay = (at: Date): string => at.toLocaleDateString('en-CA', { timeZone: 'Europe/London' })
+
+/**
+ * The GOV.UK date input's three fields read as one date, with the GOV.UK error messages: a date
+ * received may not be in the future, a due date may not be in the past.
+ */
+export function parseDayMonthYear(
+  parts: { day?: string | undefined; month?: string | undefined; year?: string | undefined },
+  label: string,
+  opts: { today?: Date; must: 'not-future' | 'not-past' },
+): DateInputResult {
+  const day = (parts.day ?? '').trim()
+  const month = (parts.month ?? '').trim()
+  const year = (parts.year ?? '').trim()
+  if (!day && !month && !year) return { ok: false, message: `Enter the ${label.toLowerCase()}`, part: 'day' }
+  const missing = (['day', 'month', 'year'] as const).filter((p) => !{ day, month, year }[p])
+  const first = missing[0]
+  if (first) {
+    return { ok: false, message: `${label} must include a ${missing.join(' and ')}`, part: first }
+  }
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
+    const part = !/^\d{1,2}$/.test(day) ? 'day' : !/^\d{1,2}$/.test(month) ? 'month' : 'year'
+    return {
+      ok: false,
+      message: part === 'year' ? `Year must include 4 numbers` : `${label} must be a real date`,
+      part,
+    }
+  }
+  const d = Number(day)
+  const m = Number(month)
+  const y = Number(year)
+  const date = new Date(Date.UTC(y, m - 1, d))
+  if (m < 1 || m > 12 || d < 1 || date.getUTCDate() !== d || date.getUTCMonth() !== m - 1) {
+    return { ok: false, message: `${label} must be a real date`, part: m < 1 || m > 12 ? 'month' : 'day' }
+  }
+  if (y < 1900) return { ok: false, message: `${label} must be after 1900`, part: 'year' }
+  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+  const todayIso = londonDay(opts.today ?? new Date())
+  if (opts.must === 'not-future' && iso > todayIso)
+    return { ok: false, message: `${label} must be today or in the past`, part: 'day' }
+  if (opts.must === 'not-past' && iso < todayIso)
+    return { ok: false, message: `${label} must be today or in the future`, part: 'day' }
+  return { ok: true, iso }
+}
+

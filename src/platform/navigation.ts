@@ -15,6 +15,7 @@ export const navItems: NavItem[] = [
   { text: 'Needs assessment', href: '/needs', roles: ['commissioner', 'analyst'] },
   { text: 'Service map', href: '/directory', roles: ['commissioner', 'analyst', 'provider'] },
   { text: 'Standards', href: '/standards', roles: ['commissioner', 'analyst', 'provider', 'panel_member'] },
+  { text: 'Actions', href: '/actions', roles: ['commissioner', 'analyst', 'provider'] },
   { text: 'Users', href: '/admin/users', roles: ['admin'] },
   { text: 'Partnerships', href: '/partnerships', roles: ['admin', 'commissioner'] },
   { text: 'Audit trail', href: '/audit', roles: ['commissioner', 'admin'] },

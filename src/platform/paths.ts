@@ -1,4 +1,9 @@
-/** Typed URL builders, used by routes, redirects, templates and tests alike. */
+/**
+ * Typed URL builders, used by routes, redirects, templates and tests alike. A route registers with
+ * the same builder given its parameters (`paths.standards.round(':roundId')`).
+ */
+const seg = (s: string): string => (s.startsWith(':') ? s : encodeURIComponent(s))
+
 export const paths = {
   start: '/',
   home: '/home',
@@ -28,6 +33,33 @@ export const paths = {
     list: '/standards',
     framework: (key: string) => `/standards/${encodeURIComponent(key)}`,
     exportJson: (key: string) => `/standards/${encodeURIComponent(key)}/export`,
+    rounds: '/standards/rounds',
+    newRound: '/standards/rounds/new',
+    round: (id: string) => `/standards/rounds/${id}`,
+    comparison: (id: string) => `/standards/rounds/${id}/comparison`,
+    report: (id: string) => `/standards/rounds/${id}/report`,
+    return: (id: string) => `/standards/returns/${id}`,
+    returnReport: (id: string) => `/standards/returns/${id}/report`,
+    submit: (id: string) => `/standards/returns/${id}/submit`,
+    verification: (id: string) => `/standards/returns/${id}/verification`,
+    panel: (id: string) => `/standards/returns/${id}/panel`,
+    actions: (id: string) => `/standards/returns/${id}/actions`,
+    standard: (id: string, standard: string) => `/standards/returns/${id}/standards/${seg(standard)}`,
+    rating: (id: string, standard: string) => `/standards/returns/${id}/standards/${seg(standard)}/rating`,
+    decision: (id: string, standard: string) =>
+      `/standards/returns/${id}/standards/${seg(standard)}/decision`,
+    observations: (id: string, standard: string) =>
+      `/standards/returns/${id}/standards/${seg(standard)}/observations`,
+    evidence: (id: string, standard: string) =>
+      `/standards/returns/${id}/standards/${seg(standard)}/evidence`,
+    evidenceFile: (id: string) => `/standards/evidence/${id}`,
+    removeEvidence: (id: string) => `/standards/evidence/${id}/remove`,
+  },
+  /** The shared actions (src/platform/actions.ts): every kind, one list. */
+  actions: {
+    list: '/actions',
+    show: (id: string) => `/actions/${id}`,
+    update: (id: string) => `/actions/${id}/update`,
   },
   partnerships: {
     list: '/partnerships',

@@ -32,6 +32,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     BASE_URL: 'https://wtc.test',
     // Upload files of test apps: one folder for all, outside the working tree (issue 10).
     UPLOAD_DIR: path.join(os.tmpdir(), 'wtc-test-uploads'),
+    EVIDENCE_DIR: path.join(os.tmpdir(), 'wtc-test-evidence'),
     ...overrides,
   })
 }

@@ -262,3 +262,4 @@ export const instanceSettings = pgTable('instance_settings', {
 
 export * from './needs.js'
 export * from './directory.js'
+export * from './standards.js'

@@ -284,6 +284,59 @@ export async function loadExampleServiceIds(db: DbOrTx, scope: TenantScope): Pro
   return new Set(rows.map((r) => r.id))
 }
 
+/** A service a provider organisation answers for: what a standards round can assess (issue 12). */
+export interface AssessableService {
+  serviceId: string
+  serviceName: string
+  serviceType: string
+  features: string[]
+  status: 'published' | 'draft'
+  providerId: string
+  providerName: string
+}
+
+/**
+ * The council's services whose directory organisation is owned by one of its provider
+ * organisations (so someone can answer for them), by provider and name; only these ids if given.
+ */
+export async function assessableServices(
+  db: DbOrTx,
+  scope: TenantScope,
+  serviceIds?: readonly string[],
+): Promise<AssessableService[]> {
+  if (serviceIds?.length === 0) return []
+  const conditions = [eq(directoryServices.tenantId, scope.tenantId)]
+  if (serviceIds) conditions.push(inArray(directoryServices.id, [...serviceIds]))
+  return db
+    .select({
+      serviceId: directoryServices.id,
+      serviceName: directoryServices.name,
+      serviceType: directoryServices.serviceType,
+      features: directoryServices.features,
+      status: directoryServices.status,
+      providerId: organisations.id,
+      providerName: organisations.name,
+    })
+    .from(directoryServices)
+    .innerJoin(
+      directoryOrganisations,
+      and(
+        eq(directoryOrganisations.tenantId, directoryServices.tenantId),
+        eq(directoryOrganisations.id, directoryServices.organisationId),
+      ),
+    )
+    .innerJoin(
+      organisations,
+      and(
+        eq(organisations.id, directoryOrganisations.ownerOrganisationId),
+        eq(organisations.tenantId, scope.tenantId),
+        eq(organisations.kind, 'provider'),
+      ),
+    )
+    .where(and(...conditions))
+    .orderBy(asc(organisations.name), asc(directoryServices.name))
+}
+
 /** The number of services the council has (drafts included). */
 export async function countServices(db: DbOrTx, scope: TenantScope): Promise<number> {
   const rows = await db

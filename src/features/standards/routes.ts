@@ -56,6 +56,7 @@ export function registerStandardsRoutes(app: FastifyInstance): void {
   app.get(paths.standards.list, { config: { access } }, async (_request, reply) =>
     reply.view(`${V}/list.njk`, {
       pageTitle: 'Standards',
+      roundsHref: paths.standards.rounds,
       frameworks: builtinFrameworks().map((f, i) => ({
         name: f.name,
         href: paths.standards.framework(f.key),

@@ -79,6 +79,17 @@ export async function registerCsvUpload(
   instance: FastifyInstance,
   opts: { maxBytes: number; dir?: string },
 ): Promise<void> {
+  await registerUpload(instance, { ...opts, suffix: '.csv' })
+}
+
+/**
+ * The same for any one file (evidence documents, say): written under a generated name with this
+ * suffix ('' for none), judged by its content afterwards, never by the name the browser gave.
+ */
+export async function registerUpload(
+  instance: FastifyInstance,
+  opts: { maxBytes: number; dir?: string; suffix: string },
+): Promise<void> {
   // An app has its configured folder; the plugin on its own (tests) a folder of the system's.
   const folder =
     opts.dir ??
@@ -90,7 +101,7 @@ export async function registerCsvUpload(
       await drain(part)
       return
     }
-    const target = path.join(folder, `${UPLOAD_PREFIX}${randomUUID()}.csv`)
+    const target = path.join(folder, `${UPLOAD_PREFIX}${randomUUID()}${opts.suffix}`)
     let paths = pending.get(this)
     if (!paths) {
       paths = new Set()

@@ -1,5 +1,4 @@
 /** Helpers for the needs web tests: multipart bodies built by hand, as a browser sends them. */
-import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,35 +8,8 @@ import { auditEvents } from '../../../src/db/schema/index.js'
 import type { Db } from '../../../src/platform/db/index.js'
 import { type TestClient, testConfig } from '../../support/app.js'
 
-export interface FilePart {
-  name: string
-  filename: string
-  content: Buffer | string
-  type?: string
-}
-
-/** A multipart/form-data body: fields in the order given, then the file (as a browser does for a form whose file input comes last). */
-export function multipartBody(fields: [string, string][], file?: FilePart): { payload: Buffer; contentType: string } {
-  const boundary = `----wtcTestBoundary${randomBytes(8).toString('hex')}`
-  const chunks: Buffer[] = []
-  for (const [name, value] of fields) {
-    chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`, 'utf8'),
-    )
-  }
-  if (file) {
-    chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n`,
-        'utf8',
-      ),
-      typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content,
-      Buffer.from('\r\n', 'utf8'),
-    )
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'))
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` }
-}
+export { type FilePart, multipartBody } from '../../support/multipart.js'
+import { type FilePart, multipartBody } from '../../support/multipart.js'
 
 /** Posts the upload form as multipart, with a CSRF token taken from the imports page unless one is given. */
 export async function postUpload(

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { insightCohorts } from '../../../db/schema/index.js'
-import { type FormErrors, formBody, parseForm } from '../../../platform/forms.js'
+import { type DateInputResult, type FormErrors, formBody, parseDayMonthYear, parseForm } from '../../../platform/forms.js'
 import type { InsightInput, PriorityInput, ShareKind } from './repository.js'
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FormErrors; values: Record<string, unknown> }
@@ -67,44 +67,13 @@ const insightSchema = z
   })
   .strict()
 
-/**
- * Reads a GOV.UK date input (day, month, year) as an ISO date, with GOV.UK's messages. `today` is
- * given so tests do not depend on the clock.
- */
+/** A date that may not be in the future (a date something was received, say). */
 export function parseDateInput(
   parts: { day?: string | undefined; month?: string | undefined; year?: string | undefined },
   label: string,
   today: Date = new Date(),
-): { ok: true; iso: string } | { ok: false; message: string; part: 'day' | 'month' | 'year' } {
-  const day = (parts.day ?? '').trim()
-  const month = (parts.month ?? '').trim()
-  const year = (parts.year ?? '').trim()
-  if (!day && !month && !year) return { ok: false, message: `Enter the ${label.toLowerCase()}`, part: 'day' }
-  const missing = (['day', 'month', 'year'] as const).filter((p) => !{ day, month, year }[p])
-  const first = missing[0]
-  if (first) {
-    return { ok: false, message: `${label} must include a ${missing.join(' and ')}`, part: first }
-  }
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
-    const part = !/^\d{1,2}$/.test(day) ? 'day' : !/^\d{1,2}$/.test(month) ? 'month' : 'year'
-    return {
-      ok: false,
-      message: part === 'year' ? `Year must include 4 numbers` : `${label} must be a real date`,
-      part,
-    }
-  }
-  const d = Number(day)
-  const m = Number(month)
-  const y = Number(year)
-  const date = new Date(Date.UTC(y, m - 1, d))
-  if (m < 1 || m > 12 || d < 1 || date.getUTCDate() !== d || date.getUTCMonth() !== m - 1) {
-    return { ok: false, message: `${label} must be a real date`, part: m < 1 || m > 12 ? 'month' : 'day' }
-  }
-  if (y < 1900) return { ok: false, message: `${label} must be after 1900`, part: 'year' }
-  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
-  const todayIso = today.toLocaleDateString('en-CA', { timeZone: 'Europe/London' })
-  if (iso > todayIso) return { ok: false, message: `${label} must be today or in the past`, part: 'day' }
-  return { ok: true, iso }
+): DateInputResult {
+  return parseDayMonthYear(parts, label, { today, must: 'not-future' })
 }
 
 /** Adds a field's error to the errors (keeping the order of `order` in the summary). */
