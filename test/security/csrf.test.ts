@@ -33,6 +33,14 @@ const watchedTables = [
   'partnership_members',
   'recovery_codes',
   'jobs',
+  'assessment_rounds',
+  'assessment_returns',
+  'assessment_ratings',
+  'assessment_evidence',
+  'assessment_panel',
+  'assessment_observations',
+  'actions',
+  'action_updates',
 ] as const
 
 /** Audit actions that record a change (as opposed to a read, an export or a sign-in event). */

@@ -45,6 +45,14 @@ const watched = [
   'partnerships',
   'partnership_members',
   'sessions',
+  'assessment_rounds',
+  'assessment_returns',
+  'assessment_ratings',
+  'assessment_evidence',
+  'assessment_panel',
+  'assessment_observations',
+  'actions',
+  'action_updates',
 ] as const
 
 describe('mass assignment and prototype pollution', () => {

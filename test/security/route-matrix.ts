@@ -23,6 +23,7 @@ import * as directoryWeb from './directory/web.js'
 import * as needsAssessment from './needs/assessment.js'
 import * as needsInsight from './needs/insight.js'
 import * as needsUploads from './needs/uploads.js'
+import * as standards from './standards.js'
 
 export const COUNCIL_A = 'E09000003' // Barnet
 export const COUNCIL_B = 'E08000025' // Birmingham
@@ -93,6 +94,7 @@ export const expectedAccess: Record<string, Expected> = {
   // The factory's job is a data import: a job takes the roles of the page that starts it (job-access.test.ts).
   'GET /jobs/:id': ['commissioner', 'analyst'],
   ...needsUploads.expected,
+  ...standards.expected,
   ...needsInsight.expected,
   ...needsAssessment.expected,
   ...directoryApi.expected,
@@ -264,6 +266,7 @@ export const resourceFactories: Record<string, (app: FastifyInstance, scope: Ten
     return id
   },
   ...needsUploads.factories,
+  ...standards.factories,
   ...needsInsight.factories,
   ...needsAssessment.factories,
   ...directoryApi.factories,
@@ -292,6 +295,8 @@ export function fillUrl(route: RouteInfo, ids: Record<string, string>, token: st
     if (name === 'council') return COUNCIL_A
     // A shipped standards framework, the same for every council.
     if (name === 'framework') return 'gender-responsive'
+    // A standard of the framework the harness's rounds use (test/security/standards.ts).
+    if (name === 'standard') return 'PIE1'
     if (/id$/i.test(name)) {
       // Public records (the Open Referral UK feed) belong to no tenant: any well-formed id will do.
       if (!route.tenantResource && (route.access as { public?: boolean } | undefined)?.public) {

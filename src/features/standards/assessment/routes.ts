@@ -358,6 +358,8 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
   app.post(paths.standards.actions(R.ret), returnRoute(commissioner), async (request, reply) => {
     const { returnId } = idParam('returnId').parse(request.params)
     const v = await service.standardsViewer(db, request)
+    const found = await service.returnFor(db, v, returnId ?? '')
+    if (found.kind !== 'ok') return fail(found)
     const form = parseActionForm(request.body)
     if (!form.ok) throw new HttpError(400, form.errors.summary.map((e) => e.text).join('. '))
     const outcome = await service.raiseAction(db, v, returnId ?? '', form.data)
