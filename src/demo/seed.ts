@@ -11,6 +11,7 @@ import { hashPassword } from '../features/auth/credentials.js'
 import { createUser } from '../platform/users.js'
 import { seedDirectoryDemo } from './directory-seed.js'
 import { seedNeedsDemo } from './needs-data.js'
+import { seedStandardsDemo } from './standards-seed.js'
 
 export const DEMO_COUNCIL = 'E09000003'
 // Defined beside the password rules, which refuse it for real accounts (issue 10).
@@ -74,5 +75,10 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   const needs = await seedNeedsDemo(db, result.scope)
   // The example service directory (issue 4), after the transaction that made the demo provider.
   const directory = await seedDirectoryDemo(db, result.scope)
-  return { loaded: result.loaded || needs.loaded || directory.loaded, accounts: result.accounts }
+  // The standards rounds (issue 12) answer for services of that directory.
+  const standards = await seedStandardsDemo(db, result.scope)
+  return {
+    loaded: result.loaded || needs.loaded || directory.loaded || standards.loaded,
+    accounts: result.accounts,
+  }
 }

@@ -177,7 +177,11 @@ export async function actionsFrom(
     .select()
     .from(actions)
     .where(
-      and(eq(actions.tenantId, scope.tenantId), eq(actions.sourceType, sourceType), inArray(actions.sourceId, [...sourceIds])),
+      and(
+        eq(actions.tenantId, scope.tenantId),
+        eq(actions.sourceType, sourceType),
+        inArray(actions.sourceId, [...sourceIds]),
+      ),
     )
     .orderBy(asc(actions.dueOn), asc(actions.createdAt))
 }

@@ -37,6 +37,7 @@ export const paths = {
     newRound: '/standards/rounds/new',
     round: (id: string) => `/standards/rounds/${id}`,
     comparison: (id: string) => `/standards/rounds/${id}/comparison`,
+    closeRound: (id: string) => `/standards/rounds/${id}/close`,
     report: (id: string) => `/standards/rounds/${id}/report`,
     return: (id: string) => `/standards/returns/${id}`,
     returnReport: (id: string) => `/standards/returns/${id}/report`,

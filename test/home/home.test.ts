@@ -66,11 +66,27 @@ describe('home page per role', () => {
       expect(links(email)).not.toContain('/partnerships')
       expect(links(email)).not.toContain('/audit')
     }
-    expect(homes.get('provider@barnet.example')).not.toMatch(/returns/i)
-    // The standards frameworks are read by providers and panel members (issue 12), not by administrators.
-    expect(links('provider@barnet.example')).toContain('/standards')
-    expect(links('panel@barnet.example')).toContain('/standards')
-    expect(links('admin@barnet.example')).not.toContain('/standards')
+    // Standards assessments (issue 12): providers answer, panel members observe, administrators do neither.
+    expect(links('provider@barnet.example')).toEqual(expect.arrayContaining(['/standards/rounds', '/actions']))
+    expect(links('panel@barnet.example')).toContain('/standards/rounds')
+    expect(links('panel@barnet.example')).not.toContain('/actions')
+    expect(links('admin@barnet.example')).not.toContain('/standards/rounds')
+    expect(links('commissioner@barnet.example')).toEqual(expect.arrayContaining(['/standards/rounds', '/actions']))
+  })
+
+  it('lists what needs attention: the provider’s open return and actions, the commissioner’s overdue actions', () => {
+    const provider = homes.get('provider@barnet.example') ?? ''
+    // The demo's spring round is open and the Hendon return is a draft; its autumn actions are open.
+    expect(provider).toContain('Needs your attention')
+    expect(provider).toContain('Example: Hendon drug and alcohol service: Spring 2027 self-assessment (example)')
+    expect(provider).toContain('Example: pilot a creche for the Monday women’s hub with the family hub')
+    // The demo action due 30 November 2026 is overdue from 1 December 2026 on (the demo is built for that).
+    const commissioner = homes.get('commissioner@barnet.example') ?? ''
+    expect(commissioner).toContain('Example: train the women’s team in adjustments for neurodivergent women')
+    expect(commissioner).toMatch(/neurodivergent women<\/a> <strong class="govuk-tag govuk-tag--red">Overdue/)
+    // The Northgate return of the spring round is submitted: the commissioner is asked to verify it.
+    expect(commissioner).toContain('Submitted: waiting for you to verify it')
+    expect(homes.get('panel@barnet.example')).toContain('You are on the panel for this service')
   })
 
   it('lists the provider’s own services with links to change them', () => {

@@ -33,6 +33,7 @@ export const expected: Record<string, Expected> = {
   'POST /standards/rounds': ['commissioner'],
   'GET /standards/rounds/:roundId': taking,
   'GET /standards/rounds/:roundId/comparison': team,
+  'POST /standards/rounds/:roundId/close': ['commissioner'],
   'GET /standards/returns/:returnId': taking,
   'POST /standards/returns/:returnId/submit': ['provider'],
   'POST /standards/returns/:returnId/verification': ['commissioner'],
@@ -155,7 +156,9 @@ export async function entitle(app: FastifyInstance, scope: TenantScope, userId: 
     if (providers.length)
       await app.db
         .insert(memberships)
-        .values(providers.map((p) => ({ tenantId: scope.tenantId, userId, organisationId: p.id, role: 'provider' as const })))
+        .values(
+          providers.map((p) => ({ tenantId: scope.tenantId, userId, organisationId: p.id, role: 'provider' as const })),
+        )
         .onConflictDoNothing()
   }
   if (roles.includes('panel_member')) {

@@ -93,7 +93,11 @@ beforeAll(async () => {
   const db = ctx.database.db
   const providerId = await makeProviderOrganisation(db, scope, PROVIDER)
   const listing = await makeDirectoryOrganisation(db, scope, { name: PROVIDER, owner: providerId })
-  serviceId = await makeService(db, scope, { name: SERVICE, organisationId: listing, serviceType: 'community-treatment' })
+  serviceId = await makeService(db, scope, {
+    name: SERVICE,
+    organisationId: listing,
+    serviceType: 'community-treatment',
+  })
   provider = (await makeProviderSession(ctx, scope, providerId)).client
   const otherId = await makeProviderOrganisation(db, scope, 'Another provider')
   otherProvider = (await makeProviderSession(ctx, scope, otherId)).client
@@ -187,7 +191,9 @@ describe('the provider’s return', () => {
   })
 
   it('saves ratings as a draft and tells a second, stale save that someone else changed it', async () => {
-    expect((await rate(provider, 'PIE1', { rating: 'met', narrative: 'A psychologist meets the team monthly.' })).statusCode).toBe(303)
+    expect(
+      (await rate(provider, 'PIE1', { rating: 'met', narrative: 'A psychologist meets the team monthly.' })).statusCode,
+    ).toBe(303)
     expect((await status())?.status).toBe('draft')
     // A form opened before that save still says version 0.
     const stale = await provider.post(`/standards/returns/${returnId}/standards/PIE1/rating`, {
@@ -219,7 +225,9 @@ describe('the provider’s return', () => {
       type: 'application/pdf',
     })
     expect(exe.statusCode).toBe(400)
-    expect(exe.body).toContain('is named .pdf but its content is not a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file')
+    expect(exe.body).toContain(
+      'is named .pdf but its content is not a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file',
+    )
     const big = await upload(provider, 'PIE1', [['label', 'Big']], {
       name: 'file',
       filename: 'big.pdf',
@@ -228,7 +236,10 @@ describe('the provider’s return', () => {
     })
     expect(big.statusCode).toBe(400)
     expect(big.body).toContain('The selected file must be smaller than 10 MB')
-    const nothing = await upload(provider, 'PIE1', [['label', 'Nothing'], ['url', '']])
+    const nothing = await upload(provider, 'PIE1', [
+      ['label', 'Nothing'],
+      ['url', ''],
+    ])
     expect(nothing.statusCode).toBe(400)
     expect(nothing.body).toContain('Select a file or enter a link')
     expect(await ctx.database.db.select({ n: count() }).from(assessmentEvidence)).toEqual(before)
@@ -241,9 +252,15 @@ describe('the provider’s return', () => {
       type: 'application/pdf',
     })
     expect(ok.statusCode).toBe(303)
-    const link = await upload(provider, 'PIE2', [['label', 'Policy online'], ['url', 'https://www.example.org/policy']])
+    const link = await upload(provider, 'PIE2', [
+      ['label', 'Policy online'],
+      ['url', 'https://www.example.org/policy'],
+    ])
     expect(link.statusCode).toBe(303)
-    const rows = await ctx.database.db.select().from(assessmentEvidence).where(eq(assessmentEvidence.returnId, returnId))
+    const rows = await ctx.database.db
+      .select()
+      .from(assessmentEvidence)
+      .where(eq(assessmentEvidence.returnId, returnId))
     expect(rows.map((r) => r.kind).sort()).toEqual(['file', 'link'])
     const file = rows.find((r) => r.kind === 'file')
     // Kept under a generated name, never the one the browser sent.
@@ -289,19 +306,28 @@ describe('verification', () => {
   it('sends the return back when one rating needs more evidence, and the provider sees why', async () => {
     expect((await decide('PIE1', { decision: 'agreed' })).statusCode).toBe(303)
     expect(
-      (await decide('PIE2', { decision: 'changed', verifiedRating: 'partly_met', reason: 'Sessions lapsed in August.' }))
-        .statusCode,
+      (
+        await decide('PIE2', {
+          decision: 'changed',
+          verifiedRating: 'partly_met',
+          reason: 'Sessions lapsed in August.',
+        })
+      ).statusCode,
     ).toBe(303)
-    expect((await decide('PIE3', { decision: 'returned', reason: 'Show the plan for a separate entrance.' })).statusCode).toBe(
-      303,
-    )
+    expect(
+      (await decide('PIE3', { decision: 'returned', reason: 'Show the plan for a separate entrance.' })).statusCode,
+    ).toBe(303)
     // Not every rating decided: finishing is refused.
-    const early = await commissioner.post(`/standards/returns/${returnId}/verification`, { version: await returnVersion() })
+    const early = await commissioner.post(`/standards/returns/${returnId}/verification`, {
+      version: await returnVersion(),
+    })
     expect(early.statusCode).toBe(400)
     expect(early.body).toContain('PIE4, PIE5 are not verified yet')
     expect((await decide('PIE4', { decision: 'agreed' })).statusCode).toBe(303)
     expect((await decide('PIE5', { decision: 'agreed' })).statusCode).toBe(303)
-    const finish = await commissioner.post(`/standards/returns/${returnId}/verification`, { version: await returnVersion() })
+    const finish = await commissioner.post(`/standards/returns/${returnId}/verification`, {
+      version: await returnVersion(),
+    })
     expect(finish.statusCode).toBe(303)
     expect(finish.headers.location).toContain('done=returned')
     expect((await status())?.status).toBe('returned')
@@ -311,16 +337,22 @@ describe('verification', () => {
 
   it('verifies the resubmitted return afresh where it had been sent back', async () => {
     expect(
-      (await rate(provider, 'PIE3', { rating: 'partly_met', narrative: 'A separate entrance opens in May; plan attached.' }))
-        .statusCode,
+      (
+        await rate(provider, 'PIE3', {
+          rating: 'partly_met',
+          narrative: 'A separate entrance opens in May; plan attached.',
+        })
+      ).statusCode,
     ).toBe(303)
-    expect((await provider.post(`/standards/returns/${returnId}/submit`, { version: await returnVersion() })).statusCode).toBe(
-      303,
-    )
+    expect(
+      (await provider.post(`/standards/returns/${returnId}/submit`, { version: await returnVersion() })).statusCode,
+    ).toBe(303)
     expect((await rating('PIE3'))?.decision).toBeNull()
     expect((await rating('PIE2'))?.decision).toBe('changed')
     expect((await decide('PIE3', { decision: 'agreed' })).statusCode).toBe(303)
-    const finish = await commissioner.post(`/standards/returns/${returnId}/verification`, { version: await returnVersion() })
+    const finish = await commissioner.post(`/standards/returns/${returnId}/verification`, {
+      version: await returnVersion(),
+    })
     expect(finish.headers.location).toContain('done=verified')
     expect((await status())?.status).toBe('verified')
   })

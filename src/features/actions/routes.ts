@@ -136,7 +136,8 @@ export function registerActionRoutes(app: FastifyInstance): void {
     if (outcome === 'stale')
       return renderAction(request, reply, {
         status: 409,
-        conflict: 'Someone else updated this action while you were writing. Their update is shown below: add yours again.',
+        conflict:
+          'Someone else updated this action while you were writing. Their update is shown below: add yours again.',
       })
     if (outcome === 'not-found') throw notFound('action')
     return reply.redirect(paths.actions.show(action.id), 303)

@@ -16,6 +16,8 @@ const insightPaths = { priorities: paths.needs.priorities } as const
 const uploadPaths = { imports: paths.needs.imports } as const
 
 import { listUsers, providerOrganisationIds } from '../../platform/users.js'
+import { londonDay } from '../../platform/forms.js'
+import { type AttentionItem, attentionFor } from '../standards/assessment/service.js'
 
 export interface HomeTask {
   text: string
@@ -30,6 +32,8 @@ export interface HomeSection {
   tasks: HomeTask[]
   /** Said plainly where a role has little yet: what is not here. */
   notYet?: string
+  /** Returns and actions that need the person's attention (issue 12), most pressing first. */
+  attention?: AttentionItem[]
   /** Provider section: the services of the user's organisations. */
   services?: { name: string; status: string; href: string; editHref: string }[]
 }
@@ -71,6 +75,16 @@ export function homeSections(roles: readonly Role[], extra: { activePeople: numb
           text: 'Priorities',
           href: insightPaths.priorities,
           description: 'What the council has decided to act on, with the evidence behind each.',
+        },
+        {
+          text: 'Standards assessments',
+          href: paths.standards.rounds,
+          description: 'Rounds in which providers rate their services against the standards, and you verify them.',
+        },
+        {
+          text: 'Actions',
+          href: paths.actions.list,
+          description: 'Improvement actions agreed with providers, with their owners and due dates.',
         },
         {
           text: 'Partnerships',
@@ -119,9 +133,14 @@ export function homeSections(roles: readonly Role[], extra: { activePeople: numb
           description: 'The services your organisation runs, as the council and the public search see them.',
         },
         {
-          text: 'Standards for services for women',
-          href: paths.standards.list,
-          description: 'The basic standards of gender-responsive treatment the council will ask your services about.',
+          text: 'Standards self-assessments',
+          href: paths.standards.rounds,
+          description: 'Rate your services against the basic standards for women, with your evidence, and submit.',
+        },
+        {
+          text: 'Your actions',
+          href: paths.actions.list,
+          description: 'The improvement actions agreed with the council, and your progress on each.',
         },
       ],
     })
@@ -161,9 +180,9 @@ export function homeSections(roles: readonly Role[], extra: { activePeople: numb
             'Where the council’s published services are, which are for women only, and the same places in a table.',
         },
         {
-          text: 'Standards for services for women',
-          href: paths.standards.list,
-          description: 'What every service for women should offer, and what good evidence of it looks like.',
+          text: 'Standards assessments',
+          href: paths.standards.rounds,
+          description: 'The services you are on the panel for: record what you saw or heard against each standard.',
         },
         ...publicSupport,
       ],
@@ -218,6 +237,11 @@ export function registerHomeRoutes(app: FastifyInstance): void {
     const sections = homeSections(user.roles, { activePeople })
     const provider = sections.find((s) => s.role === 'provider')
     if (provider) provider.services = await providerServices(app.db, user.scope, user.id)
+    const attention = await attentionFor(app.db, user.scope, user, londonDay(new Date()))
+    for (const section of sections) {
+      const items = attention[section.role as keyof typeof attention]
+      if (items) section.attention = [...items].sort((a, b) => Number(b.overdue) - Number(a.overdue))
+    }
     return reply.view('features/home/views/home.njk', { pageTitle: 'Home', sections })
   })
 }

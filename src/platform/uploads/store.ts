@@ -27,7 +27,10 @@ function folderOf(dir: string, tenantId: string): string {
 }
 
 /** What is wrong with an uploaded file, or null: the same words for the form whichever check failed. */
-export async function documentProblem(file: ReceivedFile | null, maxBytes = EVIDENCE_MAX_BYTES): Promise<string | null> {
+export async function documentProblem(
+  file: ReceivedFile | null,
+  maxBytes = EVIDENCE_MAX_BYTES,
+): Promise<string | null> {
   if (!file) return null
   if (file.tooLarge) return `The selected file must be smaller than ${String(maxBytes / 1024 / 1024)} MB`
   const content = await readFile(file.path)
@@ -59,7 +62,12 @@ export async function storeDocument(
     await copyFile(file.path, target)
     await rm(file.path, { force: true })
   }
-  return { fileName: file.fileName, storedName, contentType: documentTypes[check.type].contentType, bytes: content.length }
+  return {
+    fileName: file.fileName,
+    storedName,
+    contentType: documentTypes[check.type].contentType,
+    bytes: content.length,
+  }
 }
 
 /** The bytes of a kept document, or null if the file is gone. */

@@ -62,7 +62,8 @@ function collect(order: readonly string[], found: Map<string, { text: string; hr
 
 function zodProblems(result: ReturnType<typeof parseForm>): Map<string, { text: string; href?: string }> {
   const out = new Map<string, { text: string; href?: string }>()
-  if (!result.ok) for (const [f, e] of Object.entries(result.errors.fields)) if (!/-(day|month|year)$/.test(f)) out.set(f, e)
+  if (!result.ok)
+    for (const [f, e] of Object.entries(result.errors.fields)) if (!/-(day|month|year)$/.test(f)) out.set(f, e)
   return out
 }
 
@@ -103,7 +104,10 @@ export function parseRoundForm(body: unknown, today: Date = new Date()): Parsed<
       values: { ...values, services: asList(values.services) },
     }
   }
-  return { ok: true, data: { title: form.data.title, framework: form.data.framework, services: form.data.services, dueOn: date.iso } }
+  return {
+    ok: true,
+    data: { title: form.data.title, framework: form.data.framework, services: form.data.services, dueOn: date.iso },
+  }
 }
 
 // A provider's rating -----------------------------------------------------------------------------
@@ -151,7 +155,12 @@ const evidenceSchema = z
 export function isWebAddress(s: string): boolean {
   try {
     const url = new URL(s)
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.') && !url.username && !url.password
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.hostname.includes('.') &&
+      !url.username &&
+      !url.password
+    )
   } catch {
     return false
   }
@@ -168,10 +177,13 @@ export function parseEvidenceForm(
     if (file.present && url) found.set('url', { text: 'Attach a file or give a link, not both' })
     else if (!file.present && !url) found.set('file', { text: 'Select a file or enter a link' })
     else if (url && !isWebAddress(url))
-      found.set('url', { text: 'Enter the link as a web address starting with https://, like https://www.example.org/policy' })
+      found.set('url', {
+        text: 'Enter the link as a web address starting with https://, like https://www.example.org/policy',
+      })
   }
   if (file.problem) found.set('file', { text: file.problem })
-  if (!form.ok || found.size > 0) return { ok: false, errors: collect(['label', 'file', 'url'], found), values: formBody(body) }
+  if (!form.ok || found.size > 0)
+    return { ok: false, errors: collect(['label', 'file', 'url'], found), values: formBody(body) }
   return { ok: true, data: form.data }
 }
 
@@ -275,7 +287,10 @@ export function parseActionForm(
   if (!date.ok) found.set('dueOn', { text: date.message, href: `#dueOn-${date.part}` })
   if (!form.ok || !date.ok || found.size > 0)
     return { ok: false, errors: collect(['standard', 'title', 'detail', 'dueOn'], found), values }
-  return { ok: true, data: { standard: form.data.standard, title: form.data.title, detail: form.data.detail, dueOn: date.iso } }
+  return {
+    ok: true,
+    data: { standard: form.data.standard, title: form.data.title, detail: form.data.detail, dueOn: date.iso },
+  }
 }
 
 const actionUpdateSchema = z
@@ -294,7 +309,8 @@ export function parseActionUpdateForm(
   const found = zodProblems(form)
   if (form.ok && form.data.status === current && form.data.note === '')
     found.set('note', { text: 'Enter a progress note, or change the status' })
-  if (!form.ok || found.size > 0) return { ok: false, errors: collect(['status', 'note'], found), values: formBody(body) }
+  if (!form.ok || found.size > 0)
+    return { ok: false, errors: collect(['status', 'note'], found), values: formBody(body) }
   return { ok: true, data: form.data }
 }
 

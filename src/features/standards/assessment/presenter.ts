@@ -113,7 +113,12 @@ export function evidenceRows(rows: readonly EvidenceRow[], mayRemove: boolean) {
     kind: e.kind,
     href: e.kind === 'file' ? paths.standards.evidenceFile(e.id) : (e.url ?? ''),
     fileName: e.fileName,
-    size: e.bytes === null ? '' : e.bytes >= 1024 * 1024 ? `${(e.bytes / 1024 / 1024).toFixed(1)} MB` : `${String(Math.max(1, Math.round(e.bytes / 1024)))} KB`,
+    size:
+      e.bytes === null
+        ? ''
+        : e.bytes >= 1024 * 1024
+          ? `${(e.bytes / 1024 / 1024).toFixed(1)} MB`
+          : `${String(Math.max(1, Math.round(e.bytes / 1024)))} KB`,
     removeHref: mayRemove ? paths.standards.removeEvidence(e.id) : null,
   }))
 }

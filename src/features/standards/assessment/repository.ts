@@ -43,7 +43,13 @@ export async function createRound(
   db: DbOrTx,
   scope: TenantScope,
   actor: Actor,
-  input: { title: string; framework: Framework; dueOn: string; services: readonly AssessableService[]; isExample?: boolean },
+  input: {
+    title: string
+    framework: Framework
+    dueOn: string
+    services: readonly AssessableService[]
+    isExample?: boolean
+  },
 ): Promise<string> {
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -99,6 +105,33 @@ export async function getRound(db: DbOrTx, scope: TenantScope, id: string): Prom
   return rows[0] ?? null
 }
 
+/** Closes an open round: no provider can change its returns after this. False if it was not open. */
+export async function closeRound(db: DbOrTx, scope: TenantScope, actor: Actor, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const closed = await tx
+      .update(assessmentRounds)
+      .set({ status: 'closed', closedAt: new Date() })
+      .where(
+        and(
+          eq(assessmentRounds.tenantId, scope.tenantId),
+          eq(assessmentRounds.id, id),
+          eq(assessmentRounds.status, 'open'),
+        ),
+      )
+      .returning({ id: assessmentRounds.id })
+    if (closed.length === 0) return false
+    await recordAudit(tx, {
+      action: 'standards.round.close',
+      tenantId: scope.tenantId,
+      actor,
+      subjectType: 'assessment-round',
+      subjectId: id,
+      details: {},
+    })
+    return true
+  })
+}
+
 export async function listRounds(db: DbOrTx, scope: TenantScope): Promise<RoundRow[]> {
   return db
     .select()
@@ -111,7 +144,12 @@ export async function listRounds(db: DbOrTx, scope: TenantScope): Promise<RoundR
 export async function listReturns(
   db: DbOrTx,
   scope: TenantScope,
-  filter: { roundIds?: readonly string[]; providerIds?: readonly string[]; ids?: readonly string[]; serviceId?: string } = {},
+  filter: {
+    roundIds?: readonly string[]
+    providerIds?: readonly string[]
+    ids?: readonly string[]
+    serviceId?: string
+  } = {},
 ): Promise<ReturnRow[]> {
   for (const list of [filter.roundIds, filter.providerIds, filter.ids]) if (list?.length === 0) return []
   const conditions = [eq(assessmentReturns.tenantId, scope.tenantId)]
@@ -158,13 +196,20 @@ export async function getEvidence(db: DbOrTx, scope: TenantScope, id: string): P
   return rows[0] ?? null
 }
 
-export async function observationsOf(db: DbOrTx, scope: TenantScope, returnIds: readonly string[]): Promise<ObservationRow[]> {
+export async function observationsOf(
+  db: DbOrTx,
+  scope: TenantScope,
+  returnIds: readonly string[],
+): Promise<ObservationRow[]> {
   if (returnIds.length === 0) return []
   return db
     .select()
     .from(assessmentObservations)
     .where(
-      and(eq(assessmentObservations.tenantId, scope.tenantId), inArray(assessmentObservations.returnId, [...returnIds])),
+      and(
+        eq(assessmentObservations.tenantId, scope.tenantId),
+        inArray(assessmentObservations.returnId, [...returnIds]),
+      ),
     )
     .orderBy(asc(assessmentObservations.observedOn), asc(assessmentObservations.createdAt))
 }
@@ -217,10 +262,7 @@ export async function assignPanel(
   userId: string,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx
-      .insert(assessmentPanel)
-      .values({ tenantId: scope.tenantId, returnId, userId })
-      .onConflictDoNothing()
+    await tx.insert(assessmentPanel).values({ tenantId: scope.tenantId, returnId, userId }).onConflictDoNothing()
     await recordAudit(tx, {
       action: 'standards.panel.assign',
       tenantId: scope.tenantId,
@@ -386,7 +428,12 @@ export async function decideRating(
   actor: Actor,
   returnId: string,
   standardId: string,
-  input: { decision: 'agreed' | 'changed' | 'returned'; verifiedRating: RatingValue | null; reason: string; version: number },
+  input: {
+    decision: 'agreed' | 'changed' | 'returned'
+    verifiedRating: RatingValue | null
+    reason: string
+    version: number
+  },
 ): Promise<SaveOutcome> {
   return db.transaction(async (tx) => {
     const updated = await tx
@@ -470,7 +517,12 @@ export async function addEvidence(
   })
 }
 
-export async function removeEvidence(db: DbOrTx, scope: TenantScope, actor: Actor, evidence: EvidenceRow): Promise<void> {
+export async function removeEvidence(
+  db: DbOrTx,
+  scope: TenantScope,
+  actor: Actor,
+  evidence: EvidenceRow,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx
       .delete(assessmentEvidence)

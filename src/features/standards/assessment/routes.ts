@@ -71,6 +71,7 @@ const standardParams = z.object({ returnId: z.string().max(64), standard: z.stri
 
 const doneMessages: Record<string, string> = {
   opened: 'Round opened. The providers can now answer for their services.',
+  closed: 'Round closed. Its returns can no longer be changed.',
   rated: 'Rating saved.',
   evidence: 'Evidence added.',
   'evidence-removed': 'Evidence removed.',
@@ -91,7 +92,9 @@ const done = (request: FastifyRequest): string | null => {
 
 const today = (): string => londonDay(new Date())
 
-function fail(outcome: { kind: 'not-found' } | { kind: 'refused'; message: string } | { kind: 'stale'; message: string }): never {
+function fail(
+  outcome: { kind: 'not-found' } | { kind: 'refused'; message: string } | { kind: 'stale'; message: string },
+): never {
   if (outcome.kind === 'not-found') throw notFound()
   throw new HttpError(outcome.kind === 'stale' ? 409 : 400, outcome.message)
 }
@@ -139,13 +142,18 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
     const v = await service.standardsViewer(db, request)
     const services = await service.servicesToAssess(db, v)
     const chosen = new Set((extra.values?.services as string[] | undefined) ?? [])
-    const byProvider = new Map<string, { provider: string; items: { value: string; text: string; hint: { text: string }; checked: boolean }[] }>()
+    const byProvider = new Map<
+      string,
+      { provider: string; items: { value: string; text: string; hint: { text: string }; checked: boolean }[] }
+    >()
     for (const s of services) {
       const group = byProvider.get(s.providerId) ?? { provider: s.providerName, items: [] }
       group.items.push({
         value: s.serviceId,
         text: s.serviceName,
-        hint: { text: `${serviceTypeLabel(s.serviceType as Parameters<typeof serviceTypeLabel>[0])}${s.status === 'draft' ? ', draft' : ''}` },
+        hint: {
+          text: `${serviceTypeLabel(s.serviceType as Parameters<typeof serviceTypeLabel>[0])}${s.status === 'draft' ? ', draft' : ''}`,
+        },
         checked: chosen.has(s.serviceId),
       })
       byProvider.set(s.providerId, group)
@@ -174,9 +182,16 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
     const framework = form.ok ? builtinFramework(form.data.framework) : undefined
     if (!form.ok || !framework) {
       const errors = form.ok
-        ? { fields: { framework: { text: 'Choose the framework' } }, summary: [{ text: 'Choose the framework', href: '#framework' }] }
+        ? {
+            fields: { framework: { text: 'Choose the framework' } },
+            summary: [{ text: 'Choose the framework', href: '#framework' }],
+          }
         : form.errors
-      return renderRoundForm(request, reply, { values: form.ok ? formBody(request.body) : form.values, errors, status: 400 })
+      return renderRoundForm(request, reply, {
+        values: form.ok ? formBody(request.body) : form.values,
+        errors,
+        status: 400,
+      })
     }
     const opened = await service.openRound(db, v, {
       title: form.data.title,
@@ -211,6 +226,10 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
         due: formatDay(round.dueOn),
         overdue: round.status === 'open' && round.dueOn < today(),
         isExample: round.isExample,
+        open: round.status === 'open',
+        closedOn: round.closedAt ? formatDay(londonDay(round.closedAt)) : null,
+        closeHref: v.role === 'commissioner' && round.status === 'open' ? paths.standards.closeRound(round.id) : null,
+        unfinished: returns.filter((r) => r.status !== 'verified').length,
       },
       returns: returns.map((r) => ({
         provider: r.providerName,
@@ -221,6 +240,14 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
       comparisonHref: service.seesAll(v) ? paths.standards.comparison(round.id) : null,
       backHref: paths.standards.rounds,
     })
+  })
+
+  app.post(paths.standards.closeRound(R.round), roundRoute(commissioner), async (request, reply) => {
+    const { roundId } = idParam('roundId').parse(request.params)
+    const v = await service.standardsViewer(db, request)
+    const outcome = await service.closeRound(db, v, roundId ?? '')
+    if (outcome.kind !== 'ok') return fail(outcome)
+    return reply.redirect(`${paths.standards.round(roundId ?? '')}?done=closed`, 303)
   })
 
   const formatQuery = z.object({ format: z.enum(['csv', 'json']).optional() }).strict()
@@ -243,8 +270,14 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
         ratings: ratings.get(r.id) ?? [],
       })),
     )
-    const slug = round.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'round'
-    if (format === 'csv') return sendDownload(reply, { format: 'csv', fileName: `${slug}-comparison.csv`, csv: tableToCsv(table) })
+    const slug =
+      round.title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 60) || 'round'
+    if (format === 'csv')
+      return sendDownload(reply, { format: 'csv', fileName: `${slug}-comparison.csv`, csv: tableToCsv(table) })
     if (format === 'json')
       return sendDownload(reply, {
         format: 'json',
@@ -302,7 +335,11 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
       mayFinish: v.role === 'commissioner' && ret.status === 'submitted',
       returnedReasons: d.ratings
         .filter((r) => r.decision === 'returned')
-        .map((r) => ({ id: r.standardId, reason: r.decisionReason, href: paths.standards.standard(ret.id, r.standardId) })),
+        .map((r) => ({
+          id: r.standardId,
+          reason: r.decisionReason,
+          href: paths.standards.standard(ret.id, r.standardId),
+        })),
       gaps: d.gaps.map((g) => ({ ...g, label: ratingTag[g.rating] })),
       actions: actionRows(d.actions, today()),
       mayRaise: v.role === 'commissioner' && ret.status === 'verified' && d.gaps.length > 0,
@@ -372,7 +409,13 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
   async function renderStandard(
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: { form?: 'rating' | 'decision' | 'observation' | 'evidence'; errors?: FormErrors; values?: Record<string, unknown>; status?: number; conflict?: string } = {},
+    extra: {
+      form?: 'rating' | 'decision' | 'observation' | 'evidence'
+      errors?: FormErrors
+      values?: Record<string, unknown>
+      status?: number
+      conflict?: string
+    } = {},
   ) {
     const params = standardParams.safeParse(request.params)
     if (!params.success) throw notFound()
@@ -399,7 +442,13 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
       errors: extra.errors,
       form: extra.form,
       viewer: { role: v.role },
-      ret: { id: ret.id, service: ret.serviceName, provider: ret.providerName, status: returnStatusTag[ret.status], href: paths.standards.return(ret.id) },
+      ret: {
+        id: ret.id,
+        service: ret.serviceName,
+        provider: ret.providerName,
+        status: returnStatusTag[ret.status],
+        href: paths.standards.return(ret.id),
+      },
       round: { title: d.round.title },
       theme: { title: theme.title },
       standard: { ...standard, principle: principleTitle.get(standard.principle) ?? standard.principle },
@@ -420,7 +469,8 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
       mayObserve: v.role === 'panel_member' && v.panelReturnIds.includes(ret.id),
       ratingItems: ratingItems(ratingValues.rating),
       ratingValues,
-      decisionValues: extra.form === 'decision' && extra.values ? extra.values : { decision: rating?.decision ?? undefined },
+      decisionValues:
+        extra.form === 'decision' && extra.values ? extra.values : { decision: rating?.decision ?? undefined },
       verifiedItems: ratingItems(extra.form === 'decision' ? extra.values?.verifiedRating : rating?.verifiedRating),
       observationValues: extra.form === 'observation' && extra.values ? extra.values : {},
       evidenceValues: extra.form === 'evidence' && extra.values ? extra.values : {},
@@ -449,7 +499,8 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
   app.post(paths.standards.rating(R.ret, R.standard), returnRoute(provider), async (request, reply) => {
     const params = standardParams.parse(request.params)
     const form = parseRatingForm(request.body)
-    if (!form.ok) return renderStandard(request, reply, { form: 'rating', errors: form.errors, values: form.values, status: 400 })
+    if (!form.ok)
+      return renderStandard(request, reply, { form: 'rating', errors: form.errors, values: form.values, status: 400 })
     const v = await service.standardsViewer(db, request)
     const outcome = await service.rate(db, v, params.returnId, params.standard, form.data)
     if (outcome.kind === 'stale') return renderStandard(request, reply, { conflict: outcome.message, status: 409 })
@@ -465,7 +516,8 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
     const rating = found.value.ratings.find((r) => r.standardId === params.standard)
     if (!rating) throw new HttpError(400, 'The provider has not rated this standard, so there is nothing to verify.')
     const form = parseDecisionForm(request.body, rating.rating)
-    if (!form.ok) return renderStandard(request, reply, { form: 'decision', errors: form.errors, values: form.values, status: 400 })
+    if (!form.ok)
+      return renderStandard(request, reply, { form: 'decision', errors: form.errors, values: form.values, status: 400 })
     const outcome = await service.decide(db, v, params.returnId, params.standard, form.data)
     if (outcome.kind === 'stale') return renderStandard(request, reply, { conflict: outcome.message, status: 409 })
     if (outcome.kind !== 'ok') return fail(outcome)
@@ -476,11 +528,19 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
     const params = standardParams.parse(request.params)
     const form = parseObservationForm(request.body)
     if (!form.ok)
-      return renderStandard(request, reply, { form: 'observation', errors: form.errors, values: form.values, status: 400 })
+      return renderStandard(request, reply, {
+        form: 'observation',
+        errors: form.errors,
+        values: form.values,
+        status: 400,
+      })
     const v = await service.standardsViewer(db, request)
     const outcome = await service.observe(db, v, params.returnId, params.standard, form.data)
     if (outcome.kind !== 'ok') return fail(outcome)
-    return reply.redirect(`${paths.standards.standard(params.returnId, params.standard)}?done=observed#observations`, 303)
+    return reply.redirect(
+      `${paths.standards.standard(params.returnId, params.standard)}?done=observed#observations`,
+      303,
+    )
   })
 
   // Evidence: files arrive as multipart, in a plugin of their own -------------------------------------------
@@ -501,14 +561,24 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
       const present = file !== null && (file.bytes > 0 || file.tooLarge || file.fileName !== '')
       const problem = present ? await documentProblem(file) : null
       const form = parseEvidenceForm(rest, { problem, present })
-      if (!form.ok) return renderStandard(request, reply, { form: 'evidence', errors: form.errors, values: form.values, status: 400 })
+      if (!form.ok)
+        return renderStandard(request, reply, {
+          form: 'evidence',
+          errors: form.errors,
+          values: form.values,
+          status: 400,
+        })
       const v = await service.standardsViewer(db, request)
       const found = await service.returnFor(db, v, params.returnId)
       if (found.kind !== 'ok') return fail(found)
       const { ret, round, framework } = found.value
-      if (!service.applicableStandard(framework, ret.serviceType, params.standard)) throw notFound('standard for this service')
+      if (!service.applicableStandard(framework, ret.serviceType, params.standard))
+        throw notFound('standard for this service')
       if (!service.openToProvider(ret.status) || round.status !== 'open')
-        throw new HttpError(400, 'This return has been submitted, so evidence cannot be added unless the commissioner sends it back.')
+        throw new HttpError(
+          400,
+          'This return has been submitted, so evidence cannot be added unless the commissioner sends it back.',
+        )
       const stored = file && present ? await storeDocument(app.config.evidenceDir, v.scope.tenantId, file) : null
       await addEvidence(db, v.scope, service.actorOf(v), {
         returnId: ret.id,
@@ -551,6 +621,9 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
       throw new HttpError(400, 'This return has been submitted, so its evidence cannot be removed.')
     await removeEvidence(db, v.scope, service.actorOf(v), evidence)
     if (evidence.storedName) await removeStoredDocument(app.config.evidenceDir, v.scope.tenantId, evidence.storedName)
-    return reply.redirect(`${paths.standards.standard(evidence.returnId, evidence.standardId)}?done=evidence-removed#evidence`, 303)
+    return reply.redirect(
+      `${paths.standards.standard(evidence.returnId, evidence.standardId)}?done=evidence-removed#evidence`,
+      303,
+    )
   })
 }

@@ -10,7 +10,9 @@
  */
 import type { FastifyRequest } from 'fastify'
 import type { RatingValue, ReturnStatus } from '../../../db/schema/standards.js'
-import { actionsFrom, createAction } from '../../../platform/actions.js'
+import { type ActionRow, actionsFrom, createAction, openActions } from '../../../platform/actions.js'
+import { formatDay } from '../../../lib/dates.js'
+import { paths } from '../../../platform/paths.js'
 import { requireUser } from '../../../platform/access.js'
 import type { Actor } from '../../../platform/audit.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
@@ -79,7 +81,11 @@ const stale = (message: string) => ({ kind: 'stale', message }) as const
 /** The rounds the viewer takes part in, newest first, with the returns they may see. */
 export async function roundsFor(db: DbOrTx, v: StandardsViewer) {
   const rounds = await repo.listRounds(db, v.scope)
-  const returns = await visibleReturns(db, v, rounds.map((r) => r.id))
+  const returns = await visibleReturns(
+    db,
+    v,
+    rounds.map((r) => r.id),
+  )
   const byRound = new Map<string, repo.ReturnRow[]>()
   for (const r of returns) byRound.set(r.roundId, [...(byRound.get(r.roundId) ?? []), r])
   return rounds
@@ -99,6 +105,14 @@ export async function roundFor(db: DbOrTx, v: StandardsViewer, roundId: string) 
   const returns = await visibleReturns(db, v, [round.id])
   if (!seesAll(v) && returns.length === 0) return notFound
   return ok({ round, framework: repo.roundFramework(round), returns })
+}
+
+export async function closeRound(db: DbOrTx, v: StandardsViewer, roundId: string): Promise<Outcome> {
+  const round = await repo.getRound(db, v.scope, roundId)
+  if (!round) return notFound
+  if (v.role !== 'commissioner') return refused('Only a commissioner closes a round.')
+  if (!(await repo.closeRound(db, v.scope, actorOf(v), round.id))) return refused('This round is already closed.')
+  return ok(undefined)
 }
 
 /** What a commissioner may choose from when opening a round. */
@@ -129,10 +143,15 @@ export interface ApplicableStandard {
   standard: Standard
 }
 
-export function applicableStandard(framework: Framework, serviceType: string, standardId: string): ApplicableStandard | null {
+export function applicableStandard(
+  framework: Framework,
+  serviceType: string,
+  standardId: string,
+): ApplicableStandard | null {
   for (const theme of framework.themes)
     for (const standard of theme.standards)
-      if (standard.id === standardId) return (standard.appliesTo as readonly string[]).includes(serviceType) ? { theme, standard } : null
+      if (standard.id === standardId)
+        return (standard.appliesTo as readonly string[]).includes(serviceType) ? { theme, standard } : null
   return null
 }
 
@@ -217,7 +236,9 @@ export async function rate(
     return refused('This return has been submitted, so it cannot be changed unless the commissioner sends it back.')
   const outcome = await repo.saveRating(db, v.scope, actorOf(v), ret, standardId, input)
   if (outcome === 'stale')
-    return stale('Someone else changed this rating while you were editing it. Their answer is shown below: check it and save again.')
+    return stale(
+      'Someone else changed this rating while you were editing it. Their answer is shown below: check it and save again.',
+    )
   return ok(undefined)
 }
 
@@ -255,7 +276,12 @@ export async function decide(
   v: StandardsViewer,
   returnId: string,
   standardId: string,
-  input: { decision: 'agreed' | 'changed' | 'returned'; verifiedRating: RatingValue | null; reason: string; version: number },
+  input: {
+    decision: 'agreed' | 'changed' | 'returned'
+    verifiedRating: RatingValue | null
+    reason: string
+    version: number
+  },
 ): Promise<Outcome> {
   const found = await returnFor(db, v, returnId)
   if (found.kind !== 'ok') return found
@@ -281,10 +307,17 @@ export async function finishVerification(
   if (v.role !== 'commissioner') return refused('Only a commissioner verifies a return.')
   if (ret.status !== 'submitted') return refused('Only a submitted return can be verified.')
   const ratings = await repo.ratingsOf(db, v.scope, [ret.id])
-  const applicable = new Set(framework.themes.flatMap((t) => t.standards).filter((s) => (s.appliesTo as readonly string[]).includes(ret.serviceType)).map((s) => s.id))
+  const applicable = new Set(
+    framework.themes
+      .flatMap((t) => t.standards)
+      .filter((s) => (s.appliesTo as readonly string[]).includes(ret.serviceType))
+      .map((s) => s.id),
+  )
   const undecided = ratings.filter((r) => applicable.has(r.standardId) && r.decision === null).map((r) => r.standardId)
   if (undecided.length > 0)
-    return refused(`Decide on every rating first: ${undecided.join(', ')} ${undecided.length === 1 ? 'is' : 'are'} not verified yet.`)
+    return refused(
+      `Decide on every rating first: ${undecided.join(', ')} ${undecided.length === 1 ? 'is' : 'are'} not verified yet.`,
+    )
   const to = ratings.some((r) => r.decision === 'returned') ? 'returned' : 'verified'
   const moved = await repo.moveReturn(db, v.scope, actorOf(v), ret, {
     from: ['submitted'],
@@ -313,7 +346,12 @@ export async function observe(
   return ok(undefined)
 }
 
-export async function assignPanelMember(db: DbOrTx, v: StandardsViewer, returnId: string, userId: string): Promise<Outcome> {
+export async function assignPanelMember(
+  db: DbOrTx,
+  v: StandardsViewer,
+  returnId: string,
+  userId: string,
+): Promise<Outcome> {
   const found = await returnFor(db, v, returnId)
   if (found.kind !== 'ok') return found
   if (v.role !== 'commissioner') return refused('Only a commissioner assigns panel members.')
@@ -367,5 +405,76 @@ export async function ratingsFor(
   const visible = returns.filter((r) => maySee(v, r)).map((r) => r.id)
   const out = new Map<string, repo.RatingRow[]>()
   for (const r of await repo.ratingsOf(db, v.scope, visible)) out.set(r.returnId, [...(out.get(r.returnId) ?? []), r])
+  return out
+}
+
+export interface AttentionItem {
+  text: string
+  href: string
+  note: string
+  overdue: boolean
+}
+
+/**
+ * What needs a person's attention on their home page: for a commissioner, returns past their due
+ * date, returns waiting to be verified and actions past due; for a provider, their returns still
+ * to answer (or sent back) and their open actions; for a panel member, the services they observe
+ * in open rounds.
+ */
+export async function attentionFor(
+  db: DbOrTx,
+  scope: TenantScope,
+  user: { id: string; roles: readonly string[] },
+  today: string,
+): Promise<Partial<Record<'commissioner' | 'provider' | 'panel_member', AttentionItem[]>>> {
+  const out: Partial<Record<'commissioner' | 'provider' | 'panel_member', AttentionItem[]>> = {}
+  const rounds = new Map((await repo.listRounds(db, scope)).map((r) => [r.id, r]))
+  const due = (r: repo.ReturnRow) => rounds.get(r.roundId)?.dueOn ?? ''
+  const returnItem = (r: repo.ReturnRow, note: string): AttentionItem => ({
+    text: `${r.serviceName}: ${rounds.get(r.roundId)?.title ?? ''}`,
+    href: paths.standards.return(r.id),
+    note,
+    overdue: openToProvider(r.status) && due(r) < today,
+  })
+  const actionItem = (a: ActionRow): AttentionItem => ({
+    text: a.title,
+    href: paths.actions.show(a.id),
+    note: `${a.ownerName}, due ${formatDay(a.dueOn)}`,
+    overdue: a.dueOn < today,
+  })
+  const openRounds = [...rounds.values()].filter((r) => r.status === 'open').map((r) => r.id)
+  if (user.roles.includes('commissioner')) {
+    const overdue = await repo.overdueReturns(db, scope, today)
+    const waiting = (await repo.listReturns(db, scope, { roundIds: openRounds })).filter(
+      (r) => r.status === 'submitted',
+    )
+    const late = await openActions(db, scope, { overdueOn: today, limit: 20 })
+    out.commissioner = [
+      ...overdue.map((r) => returnItem(r, `Not submitted; due ${formatDay(r.dueOn)}`)),
+      ...waiting.map((r) => returnItem(r, 'Submitted: waiting for you to verify it')),
+      ...late.map(actionItem),
+    ]
+  }
+  if (user.roles.includes('provider')) {
+    const owners = await providerOrganisationIds(db, scope, user.id)
+    const mine = (await repo.listReturns(db, scope, { roundIds: openRounds, providerIds: owners })).filter((r) =>
+      openToProvider(r.status),
+    )
+    const acts = await openActions(db, scope, { owners, limit: 20 })
+    out.provider = [
+      ...mine.map((r) =>
+        returnItem(r, r.status === 'returned' ? 'Sent back for more evidence' : `To answer by ${formatDay(due(r))}`),
+      ),
+      ...acts.map(actionItem),
+    ]
+  }
+  if (user.roles.includes('panel_member')) {
+    const ids = await repo.assignedReturnIds(db, scope, user.id)
+    const assigned = await repo.listReturns(db, scope, { roundIds: openRounds, ids })
+    out.panel_member = assigned.map((r) => ({
+      ...returnItem(r, 'You are on the panel for this service'),
+      overdue: false,
+    }))
+  }
   return out
 }
