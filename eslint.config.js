@@ -7,7 +7,20 @@ import tseslint from 'typescript-eslint'
 // The layers (docs/architecture.md, ADR 22): lib is pure and imports only lib; platform imports
 // no feature; a feature imports its own folder, platform, lib and db; only the composition roots
 // (app.ts, server.ts, cli/, demo/) put features together. No exceptions.
-const features = ['admin', 'audit', 'auth', 'directory', 'health', 'home', 'jobs', 'needs', 'partnerships', 'public']
+const features = [
+  'actions',
+  'admin',
+  'audit',
+  'auth',
+  'directory',
+  'health',
+  'home',
+  'jobs',
+  'needs',
+  'partnerships',
+  'public',
+  'standards',
+]
 const roots = ['./src/app.ts', './src/server.ts', './src/cli', './src/demo']
 const layerZones = [
   {

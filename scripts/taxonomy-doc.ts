@@ -19,7 +19,7 @@ import {
   substanceTaxonomy,
   TAXONOMY_VERSION,
   termId,
-} from '../src/features/directory/taxonomy.js'
+} from '../src/lib/taxonomy.js'
 import { fromRoot } from '../src/platform/root.js'
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')

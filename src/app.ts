@@ -26,6 +26,8 @@ import { registerDirectoryRoutes } from './features/directory/routes.js'
 import { registerPartnershipRoutes } from './features/partnerships/routes.js'
 import { registerStandardsRoutes } from './features/standards/routes.js'
 import { registerAssessmentRoutes } from './features/standards/assessment/routes.js'
+import { attentionFor } from './features/standards/assessment/service.js'
+import { assessableServices } from './features/directory/repository.js'
 import { registerActionRoutes } from './features/actions/routes.js'
 import { registerPublicRoutes } from './features/public/routes.js'
 import { assertRouteDeclaresAccess, enforceAccess } from './platform/access.js'
@@ -177,11 +179,11 @@ export async function buildApp({ config, database, extraRoutes, logStream }: Bui
   registerPublicRoutes(app)
   registerAuthRoutes(app)
   registerSsoRoutes(app)
-  registerHomeRoutes(app)
+  registerHomeRoutes(app, { attention: attentionFor })
   registerAdminRoutes(app)
   registerPartnershipRoutes(app)
   registerStandardsRoutes(app)
-  registerAssessmentRoutes(app)
+  registerAssessmentRoutes(app, { services: assessableServices })
   registerActionRoutes(app)
   registerAuditRoutes(app)
   registerJobRoutes(app)

@@ -19,7 +19,7 @@
  * may ever appear in the ORUK API or on public pages.
  */
 import { createHash } from 'node:crypto'
-import { stableId } from '../features/directory/ids.js'
+import { stableId } from '../lib/ids.js'
 import {
   type Contact,
   type DayOfWeek,
@@ -32,7 +32,7 @@ import {
   type ServiceAtLocation,
   type SessionMode,
 } from '../features/directory/model.js'
-import type { FeatureCode, ServiceTypeCode, SubstanceCode } from '../features/directory/taxonomy.js'
+import type { FeatureCode, ServiceTypeCode, SubstanceCode } from '../lib/taxonomy.js'
 
 export const DEMO_DIRECTORY_COUNCIL = 'E09000003'
 export const DEMO_LAST_MODIFIED = '2026-01-12T09:00:00.000Z'

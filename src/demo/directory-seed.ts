@@ -10,7 +10,7 @@ import { organisations } from '../db/schema/index.js'
 import type { Db } from '../platform/db/index.js'
 import type { TenantScope } from '../platform/tenancy.js'
 import { DEMO_DIRECTORY_COUNCIL, demoDirectory } from './directory-data.js'
-import { stableId } from '../features/directory/ids.js'
+import { stableId } from '../lib/ids.js'
 import { countServices, importDirectory } from '../features/directory/repository.js'
 
 export const DEMO_PROVIDER_NAME = 'Demo treatment provider (not a real service)'

@@ -111,3 +111,22 @@ export function parseDayMonthYear(
   return { ok: true, iso }
 }
 
+/** Errors in the order of the form's fields; the summary links to each field (a date to its first wrong part). */
+export function collect(order: readonly string[], found: Map<string, { text: string; href?: string }>): FormErrors {
+  const fields: Record<string, { text: string }> = {}
+  const summary: { text: string; href: string }[] = []
+  for (const field of order) {
+    const e = found.get(field)
+    if (!e) continue
+    fields[field] = { text: e.text }
+    summary.push({ text: e.text, href: e.href ?? `#${field}` })
+  }
+  return { fields, summary }
+}
+
+export function zodProblems(result: ReturnType<typeof parseForm>): Map<string, { text: string; href?: string }> {
+  const out = new Map<string, { text: string; href?: string }>()
+  if (!result.ok)
+    for (const [f, e] of Object.entries(result.errors.fields)) if (!/-(day|month|year)$/.test(f)) out.set(f, e)
+  return out
+}

@@ -47,12 +47,9 @@ export const paths = {
     actions: (id: string) => `/standards/returns/${id}/actions`,
     standard: (id: string, standard: string) => `/standards/returns/${id}/standards/${seg(standard)}`,
     rating: (id: string, standard: string) => `/standards/returns/${id}/standards/${seg(standard)}/rating`,
-    decision: (id: string, standard: string) =>
-      `/standards/returns/${id}/standards/${seg(standard)}/decision`,
-    observations: (id: string, standard: string) =>
-      `/standards/returns/${id}/standards/${seg(standard)}/observations`,
-    evidence: (id: string, standard: string) =>
-      `/standards/returns/${id}/standards/${seg(standard)}/evidence`,
+    decision: (id: string, standard: string) => `/standards/returns/${id}/standards/${seg(standard)}/decision`,
+    observations: (id: string, standard: string) => `/standards/returns/${id}/standards/${seg(standard)}/observations`,
+    evidence: (id: string, standard: string) => `/standards/returns/${id}/standards/${seg(standard)}/evidence`,
     evidenceFile: (id: string) => `/standards/evidence/${id}`,
     removeEvidence: (id: string) => `/standards/evidence/${id}/remove`,
   },

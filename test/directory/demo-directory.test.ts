@@ -7,7 +7,7 @@ import {
   type DemoDistrict,
 } from '../../src/demo/directory-data.js'
 import { directorySchema, DirectoryIndex, toMinutes } from '../../src/features/directory/model.js'
-import { serviceTypeCodes } from '../../src/features/directory/taxonomy.js'
+import { serviceTypeCodes } from '../../src/lib/taxonomy.js'
 import { sharedDataPath } from '../support/shared.js'
 
 const shared = (...parts: string[]) => sharedDataPath('geo', ...parts)

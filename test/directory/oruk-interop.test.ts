@@ -18,7 +18,7 @@ import {
 } from '../../src/features/directory/oruk.js'
 import { countListRecords } from '../../src/features/directory/oruk-scan.js'
 import { htmlToText } from '../../src/features/directory/oruk-repair.js'
-import { featureTerms, serviceTypeTerms, substanceTerms, termId } from '../../src/features/directory/taxonomy.js'
+import { featureTerms, serviceTypeTerms, substanceTerms, termId } from '../../src/lib/taxonomy.js'
 import { sharedDataPath, sharedPath } from '../support/shared.js'
 import { errorsOf, standardValidators } from './standard.js'
 

@@ -14,7 +14,7 @@ import {
   serviceToOruk,
   serviceToOrukSummary,
 } from '../../src/features/directory/oruk.js'
-import { featureTerms, serviceTypeTerms } from '../../src/features/directory/taxonomy.js'
+import { featureTerms, serviceTypeTerms } from '../../src/lib/taxonomy.js'
 import { errorsOf, standardValidators } from './standard.js'
 
 const index = new DirectoryIndex(demoDirectory())

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { renderTaxonomyDoc, taxonomyDocPath } from '../../scripts/taxonomy-doc.js'
-import { isUuid, stableId, uuidV5, WTC_NAMESPACE } from '../../src/features/directory/ids.js'
+import { isUuid, stableId, uuidV5, WTC_NAMESPACE } from '../../src/lib/ids.js'
 import {
   allTaxonomyTerms,
   featureCodes,
@@ -11,7 +11,7 @@ import {
   orukTaxonomies,
   serviceTypeCodes,
   termId,
-} from '../../src/features/directory/taxonomy.js'
+} from '../../src/lib/taxonomy.js'
 import { errorsOf, standardValidators } from './standard.js'
 
 describe('uuidV5', () => {

@@ -30,4 +30,3 @@ export function multipartBody(fields: [string, string][], file?: FilePart): { pa
   chunks.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'))
   return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` }
 }
-

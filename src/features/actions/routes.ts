@@ -23,7 +23,7 @@ import { londonDay } from '../../platform/forms.js'
 import { paths } from '../../platform/paths.js'
 import type { TenantScope } from '../../platform/tenancy.js'
 import { providerOrganisationIds } from '../../platform/users.js'
-import { parseActionUpdateForm } from '../standards/assessment/forms.js'
+import { parseActionUpdateForm } from './forms.js'
 
 const V = 'features/actions/views'
 const readers = { roles: ['commissioner', 'analyst', 'provider'] as const }

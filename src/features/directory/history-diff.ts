@@ -6,7 +6,7 @@
  */
 import { canonicalJson } from '../../platform/audit.js'
 import { type Contact, dayLabels, type Eligibility, type Location, type Schedule, type Service } from './model.js'
-import { featureLabel, isFeatureCode, serviceTypeLabel, substanceDefinitions } from './taxonomy.js'
+import { featureLabel, isFeatureCode, serviceTypeLabel, substanceDefinitions } from '../../lib/taxonomy.js'
 
 interface ServicePlaceInput {
   location: Location

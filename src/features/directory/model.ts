@@ -17,7 +17,7 @@ import {
   substanceCodes,
   type ServiceTypeCode,
   type SubstanceCode,
-} from './taxonomy.js'
+} from '../../lib/taxonomy.js'
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks

@@ -17,7 +17,7 @@
  * - a missing status is read as active, a missing location_type from what the location has, a
  *   taxonomy term without a description takes its name.
  */
-import { stableId, isUuid } from './ids.js'
+import { stableId, isUuid } from '../../lib/ids.js'
 import { rruleDays } from './model.js'
 
 export interface RepairLog {

@@ -49,7 +49,7 @@ import {
   type SubstanceCode,
 } from './model.js'
 import { formatProblem, type OrukProblem, validateOruk } from './oruk-validation.js'
-import { stableId } from './ids.js'
+import { stableId } from '../../lib/ids.js'
 import { repairService } from './oruk-repair.js'
 import { countListRecords } from './oruk-scan.js'
 import {
@@ -60,7 +60,7 @@ import {
   type TaxonomyKind,
   type TaxonomyTerm,
   termId,
-} from './taxonomy.js'
+} from '../../lib/taxonomy.js'
 
 export { formatProblem, type OrukProblem, validateOruk } from './oruk-validation.js'
 

@@ -25,7 +25,7 @@ import { bumpDataVersion } from '../../platform/cache.js'
 import { advisoryXactLock, type Db, type DbOrTx } from '../../platform/db/index.js'
 import type { TenantScope } from '../../platform/tenancy.js'
 import { changeSummaryOf, serviceDiff } from './history-diff.js'
-import { stableId } from './ids.js'
+import { stableId } from '../../lib/ids.js'
 import { mergeDirectory } from './merge.js'
 import {
   type Directory,
@@ -44,7 +44,7 @@ import {
   type ReviewReason,
 } from './model.js'
 import { PLACEHOLDER_ORGANISATION_NAME, type SeenTerm, type TermMapping } from './oruk.js'
-import { isFeatureCode, isServiceTypeCode } from './taxonomy.js'
+import { isFeatureCode, isServiceTypeCode } from '../../lib/taxonomy.js'
 
 // ---------------------------------------------------------------------------------------------
 // Types and errors

@@ -17,7 +17,22 @@ const uploadPaths = { imports: paths.needs.imports } as const
 
 import { listUsers, providerOrganisationIds } from '../../platform/users.js'
 import { londonDay } from '../../platform/forms.js'
-import { type AttentionItem, attentionFor } from '../standards/assessment/service.js'
+
+/** Something that needs a person's attention, listed on their home page under their role. */
+export interface AttentionItem {
+  text: string
+  href: string
+  note: string
+  overdue: boolean
+}
+
+/** What other capabilities have for a person's attention, by role (src/app.ts wires the standards in). */
+export type AttentionSource = (
+  db: DbOrTx,
+  scope: TenantScope,
+  user: { id: string; roles: readonly Role[] },
+  today: string,
+) => Promise<Partial<Record<Role, AttentionItem[]>>>
 
 export interface HomeTask {
   text: string
@@ -227,7 +242,7 @@ async function providerServices(db: DbOrTx, scope: TenantScope, userId: string):
   }))
 }
 
-export function registerHomeRoutes(app: FastifyInstance): void {
+export function registerHomeRoutes(app: FastifyInstance, deps: { attention: AttentionSource }): void {
   app.get(paths.home, { config: { access: { signedIn: true } } }, async (request, reply) => {
     const user = request.currentUser
     if (!user) return reply.redirect(paths.signIn, 303)
@@ -237,9 +252,9 @@ export function registerHomeRoutes(app: FastifyInstance): void {
     const sections = homeSections(user.roles, { activePeople })
     const provider = sections.find((s) => s.role === 'provider')
     if (provider) provider.services = await providerServices(app.db, user.scope, user.id)
-    const attention = await attentionFor(app.db, user.scope, user, londonDay(new Date()))
+    const attention = await deps.attention(app.db, user.scope, user, londonDay(new Date()))
     for (const section of sections) {
-      const items = attention[section.role as keyof typeof attention]
+      const items = attention[section.role]
       if (items) section.attention = [...items].sort((a, b) => Number(b.overdue) - Number(a.overdue))
     }
     return reply.view('features/home/views/home.njk', { pageTitle: 'Home', sections })

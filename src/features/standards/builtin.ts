@@ -6,7 +6,7 @@
  * the working definition of trauma-informed practice and the five elements of a psychologically
  * informed environment. Built and checked on first use.
  */
-import type { ServiceTypeCode } from '../directory/taxonomy.js'
+import type { ServiceTypeCode } from '../../lib/taxonomy.js'
 import { checkFramework, type Framework } from './framework.js'
 
 const TREATMENT: ServiceTypeCode[] = ['community-treatment', 'residential-rehab', 'inpatient-detox']

@@ -5,7 +5,7 @@
  * standards), and an assessment keeps the version it was made against.
  */
 import { z } from 'zod'
-import { featureCodes, serviceTypeCodes } from '../directory/taxonomy.js'
+import { featureCodes, serviceTypeCodes } from '../../lib/taxonomy.js'
 
 /** The guide's five principles, in its order. */
 export const principles = [

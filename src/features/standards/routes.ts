@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { featureLabel, serviceTypeLabel } from '../directory/taxonomy.js'
+import { featureLabel, serviceTypeLabel } from '../../lib/taxonomy.js'
 import { sendDownload } from '../../platform/downloads.js'
 import { notFound } from '../../platform/errors.js'
 import { paths } from '../../platform/paths.js'

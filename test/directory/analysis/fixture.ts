@@ -20,7 +20,7 @@
  *   E0100003  51.65     1500
  *   E0100004  51.57      500
  */
-import { stableId } from '../../../src/features/directory/ids.js'
+import { stableId } from '../../../src/lib/ids.js'
 import {
   type Directory,
   directorySchema,
@@ -28,7 +28,7 @@ import {
   type Schedule,
   type Service,
 } from '../../../src/features/directory/model.js'
-import type { FeatureCode, ServiceTypeCode } from '../../../src/features/directory/taxonomy.js'
+import type { FeatureCode, ServiceTypeCode } from '../../../src/lib/taxonomy.js'
 import type { AnalysisLsoa } from '../../../src/features/directory/analysis/analysis.js'
 
 /** Kilometres in 0.01° of latitude (see above). */

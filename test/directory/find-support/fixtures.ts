@@ -20,7 +20,7 @@ import type {
   SessionMode,
 } from '../../../src/features/directory/model.js'
 import { importDirectory } from '../../../src/features/directory/repository.js'
-import type { FeatureCode, ServiceTypeCode, SubstanceCode } from '../../../src/features/directory/taxonomy.js'
+import type { FeatureCode, ServiceTypeCode, SubstanceCode } from '../../../src/lib/taxonomy.js'
 
 export const NW4 = { lat: 51.5874, lon: -0.223758 }
 /** Kilometres per 0.01 degree of latitude, worked above. */

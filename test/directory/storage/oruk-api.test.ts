@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_DIRECTORY_COUNCIL, demoDirectory } from '../../../src/demo/directory-data.js'
 import { seedDirectoryDemo } from '../../../src/demo/directory-seed.js'
-import { stableId } from '../../../src/features/directory/ids.js'
+import { stableId } from '../../../src/lib/ids.js'
 import { type Directory, type Service, toMinutes } from '../../../src/features/directory/model.js'
 import { formatProblem, validateOruk } from '../../../src/features/directory/oruk-validation.js'
 import { importDirectory } from '../../../src/features/directory/repository.js'
@@ -19,7 +19,7 @@ import {
   serviceTypeTaxonomy,
   substanceTaxonomy,
   termId,
-} from '../../../src/features/directory/taxonomy.js'
+} from '../../../src/lib/taxonomy.js'
 import { haversineKm } from '../../../src/lib/geo.js'
 import { ensureCouncil, shippedPostcodeDistricts } from '../../../src/platform/reference.js'
 import { createTestContext, type TestContext } from '../../support/app.js'

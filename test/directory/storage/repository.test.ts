@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditEvents, organisations } from '../../../src/db/schema/index.js'
 import { demoDirectory, demoServiceId } from '../../../src/demo/directory-data.js'
 import { DEMO_PROVIDER_NAME, demoOrganisationId, seedDirectoryDemo } from '../../../src/demo/directory-seed.js'
-import { stableId } from '../../../src/features/directory/ids.js'
+import { stableId } from '../../../src/lib/ids.js'
 import {
   ConcurrentEditError,
   type DirectoryActor,

@@ -42,7 +42,7 @@ import {
   serviceTypeDefinition,
   serviceTypeDefinitions,
   serviceTypeLabel,
-} from '../taxonomy.js'
+} from '../../../lib/taxonomy.js'
 
 // ---------------------------------------------------------------------------------------------
 // Which services count

@@ -20,7 +20,7 @@ import { parseQuery } from '../../../platform/forms.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { loadDirectory } from '../repository.js'
 import type { Directory } from '../model.js'
-import { isServiceTypeCode, serviceTypeDefinitions } from '../taxonomy.js'
+import { isServiceTypeCode, serviceTypeDefinitions } from '../../../lib/taxonomy.js'
 import {
   cohortAnalysis,
   colocationAnalysis,

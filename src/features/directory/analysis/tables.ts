@@ -7,7 +7,7 @@
 import type { DistanceSummary } from '../../../lib/lsoa.js'
 import { type Cell, MAX_PAGE_COLUMNS, type TableView, tableToCsv as writeTable } from '../../../lib/table.js'
 import { dayLabels, sessionModeLabels } from '../model.js'
-import { serviceTypeLabel } from '../taxonomy.js'
+import { serviceTypeLabel } from '../../../lib/taxonomy.js'
 import {
   type ColocationResult,
   type CohortsResult,

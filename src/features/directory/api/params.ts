@@ -16,7 +16,7 @@ import {
   serviceTypeDefinitions,
   type TaxonomyKind,
   taxonomyInfo,
-} from '../taxonomy.js'
+} from '../../../lib/taxonomy.js'
 
 export const DEFAULT_PER_PAGE = 50
 export const MAX_PER_PAGE = 100

@@ -15,7 +15,7 @@ import {
   serviceToOruk,
   serviceToOrukSummary,
 } from '../oruk.js'
-import { allTaxonomyTerms, orukTaxonomies } from '../taxonomy.js'
+import { allTaxonomyTerms, orukTaxonomies } from '../../../lib/taxonomy.js'
 import { ApiParamError, parsePaging, parseServiceFilters, type RawQuery } from './params.js'
 import { findPublishedService, findPublishedServiceOfSal, listServiceAtLocations, listServices } from './query.js'
 

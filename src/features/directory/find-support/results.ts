@@ -6,7 +6,7 @@
  */
 import { createPointIndex, nearest, type PointIndex } from '../../../lib/geo.js'
 import { loadLsoaCentroids } from '../../../platform/reference.js'
-import { serviceTypeDefinition } from '../taxonomy.js'
+import { serviceTypeDefinition } from '../../../lib/taxonomy.js'
 import type { SearchableService, SearchHit } from './search.js'
 
 export const RESULTS_PER_PAGE = 10

@@ -33,7 +33,7 @@ import {
   toMinutes,
 } from '../model.js'
 import { loadPublishedDirectories } from '../repository.js'
-import { featureDefinition, type FeatureCode, serviceTypeDefinition } from '../taxonomy.js'
+import { featureDefinition, type FeatureCode, serviceTypeDefinition } from '../../../lib/taxonomy.js'
 
 // ---------------------------------------------------------------------------------------------
 // Filters

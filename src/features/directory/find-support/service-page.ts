@@ -6,7 +6,7 @@
  * found (a plain 404). No contact person's name and no internal note is shown.
  */
 import { dayLabels, type Schedule } from '../model.js'
-import { featureDefinition, serviceTypeDefinition } from '../taxonomy.js'
+import { featureDefinition, serviceTypeDefinition } from '../../../lib/taxonomy.js'
 import { contactsOf, formatTime, type SearchableService, type SearchIndex } from './search.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -18,7 +18,7 @@ import {
 import { shippedPostcodeDistricts } from '../../../platform/reference.js'
 import { boundaryFiles, boundsOf, readCollection } from '../analysis/map.js'
 import { type Directory, DirectoryIndex } from '../model.js'
-import { serviceTypeDefinitions, serviceTypeGroups, type ServiceTypeGroupCode } from '../taxonomy.js'
+import { serviceTypeDefinitions, serviceTypeGroups, type ServiceTypeGroupCode } from '../../../lib/taxonomy.js'
 
 /** Shape and colour of each group's marker; every colour has at least 3:1 contrast on white and on the map's grey. */
 export const groupKinds: Record<ServiceTypeGroupCode, Omit<PointKind, 'key' | 'label'>> = {

@@ -30,7 +30,7 @@ import {
   serviceTypeDefinitions,
   serviceTypeLabel,
   substanceDefinitions,
-} from '../taxonomy.js'
+} from '../../../lib/taxonomy.js'
 
 export const directoryPaths = {
   list: '/directory',

@@ -26,7 +26,7 @@ import {
   isServiceTypeCode,
   serviceTypeDefinitions,
   serviceTypeLabel,
-} from '../taxonomy.js'
+} from '../../../lib/taxonomy.js'
 
 const V = 'features/directory/web/views'
 const access = { roles: ['commissioner'] as const }

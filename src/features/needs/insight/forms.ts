@@ -4,7 +4,13 @@
  */
 import { z } from 'zod'
 import { insightCohorts } from '../../../db/schema/index.js'
-import { type DateInputResult, type FormErrors, formBody, parseDayMonthYear, parseForm } from '../../../platform/forms.js'
+import {
+  type DateInputResult,
+  type FormErrors,
+  formBody,
+  parseDayMonthYear,
+  parseForm,
+} from '../../../platform/forms.js'
 import type { InsightInput, PriorityInput, ShareKind } from './repository.js'
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FormErrors; values: Record<string, unknown> }

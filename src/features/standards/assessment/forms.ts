@@ -4,8 +4,14 @@
  */
 import { z } from 'zod'
 import { type RatingValue, ratingValues } from '../../../db/schema/standards.js'
-import { actionStatuses, type ActionStatus } from '../../../platform/actions.js'
-import { type FormErrors, formBody, parseDayMonthYear, parseForm } from '../../../platform/forms.js'
+import {
+  collect,
+  type FormErrors,
+  formBody,
+  parseDayMonthYear,
+  parseForm,
+  zodProblems,
+} from '../../../platform/forms.js'
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FormErrors; values: Record<string, unknown> }
 
@@ -45,26 +51,6 @@ function readDate(
     return typeof v === 'string' ? v : undefined
   }
   return parseDayMonthYear({ day: part('day'), month: part('month'), year: part('year') }, label, { today, must })
-}
-
-/** Errors in the order of the form's fields; the summary links to each field (a date to its first wrong part). */
-function collect(order: readonly string[], found: Map<string, { text: string; href?: string }>): FormErrors {
-  const fields: Record<string, { text: string }> = {}
-  const summary: { text: string; href: string }[] = []
-  for (const field of order) {
-    const e = found.get(field)
-    if (!e) continue
-    fields[field] = { text: e.text }
-    summary.push({ text: e.text, href: e.href ?? `#${field}` })
-  }
-  return { fields, summary }
-}
-
-function zodProblems(result: ReturnType<typeof parseForm>): Map<string, { text: string; href?: string }> {
-  const out = new Map<string, { text: string; href?: string }>()
-  if (!result.ok)
-    for (const [f, e] of Object.entries(result.errors.fields)) if (!/-(day|month|year)$/.test(f)) out.set(f, e)
-  return out
 }
 
 // Opening a round --------------------------------------------------------------------------------
@@ -292,26 +278,3 @@ export function parseActionForm(
     data: { standard: form.data.standard, title: form.data.title, detail: form.data.detail, dueOn: date.iso },
   }
 }
-
-const actionUpdateSchema = z
-  .object({
-    status: z.enum(actionStatuses, { error: 'Select the action’s status' }),
-    note: optionalText('The progress note', 3000),
-    version,
-  })
-  .strict()
-
-export function parseActionUpdateForm(
-  body: unknown,
-  current: ActionStatus,
-): Parsed<{ status: ActionStatus; note: string; version: number }> {
-  const form = parseForm(actionUpdateSchema, body)
-  const found = zodProblems(form)
-  if (form.ok && form.data.status === current && form.data.note === '')
-    found.set('note', { text: 'Enter a progress note, or change the status' })
-  if (!form.ok || found.size > 0)
-    return { ok: false, errors: collect(['status', 'note'], found), values: formBody(body) }
-  return { ok: true, data: form.data }
-}
-
-export { type ActionStatus }

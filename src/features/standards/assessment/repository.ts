@@ -20,8 +20,24 @@ import {
 import { type Actor, recordAudit } from '../../../platform/audit.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
-import type { AssessableService } from '../../directory/repository.js'
 import { checkFramework, type Framework } from '../framework.js'
+
+/** A service a provider organisation answers for, as the service map gives it (src/app.ts wires it in). */
+export interface AssessableService {
+  serviceId: string
+  serviceName: string
+  serviceType: string
+  providerId: string
+  providerName: string
+  status: 'published' | 'draft'
+}
+
+/** Where the services a round can assess come from: the council's, or only these ids. */
+export type ServiceSource = (
+  db: DbOrTx,
+  scope: TenantScope,
+  serviceIds?: readonly string[],
+) => Promise<AssessableService[]>
 
 export type RoundRow = typeof assessmentRounds.$inferSelect
 export type ReturnRow = typeof assessmentReturns.$inferSelect

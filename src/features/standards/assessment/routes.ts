@@ -21,7 +21,7 @@ import {
   storeDocument,
 } from '../../../platform/uploads/store.js'
 import { registerUpload, takeFile } from '../../../platform/uploads/upload.js'
-import { serviceTypeLabel } from '../../directory/taxonomy.js'
+import { serviceTypeLabel } from '../../../lib/taxonomy.js'
 import { tableToCsv } from '../../../lib/table.js'
 import { formatDay } from '../../../lib/dates.js'
 import { builtinFramework, builtinFrameworks } from '../builtin.js'
@@ -44,7 +44,7 @@ import {
   standardRows,
   summaryRows,
 } from './presenter.js'
-import { addEvidence, getEvidence, removeEvidence, type ReturnRow } from './repository.js'
+import { addEvidence, getEvidence, removeEvidence, type ReturnRow, type ServiceSource } from './repository.js'
 import { comparisonTable } from './scoring.js'
 import * as service from './service.js'
 
@@ -109,7 +109,7 @@ const versionOf = (body: unknown): number => {
   return Number.isInteger(v) && v >= 0 ? v : -1
 }
 
-export function registerAssessmentRoutes(app: FastifyInstance): void {
+export function registerAssessmentRoutes(app: FastifyInstance, deps: { services: ServiceSource }): void {
   const db = app.db
 
   // Rounds ---------------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
     extra: { values?: Record<string, unknown>; errors?: FormErrors; status?: number } = {},
   ) {
     const v = await service.standardsViewer(db, request)
-    const services = await service.servicesToAssess(db, v)
+    const services = await service.servicesToAssess(db, v, deps.services)
     const chosen = new Set((extra.values?.services as string[] | undefined) ?? [])
     const byProvider = new Map<
       string,
@@ -193,12 +193,17 @@ export function registerAssessmentRoutes(app: FastifyInstance): void {
         status: 400,
       })
     }
-    const opened = await service.openRound(db, v, {
-      title: form.data.title,
-      framework,
-      dueOn: form.data.dueOn,
-      serviceIds: form.data.services,
-    })
+    const opened = await service.openRound(
+      db,
+      v,
+      {
+        title: form.data.title,
+        framework,
+        dueOn: form.data.dueOn,
+        serviceIds: form.data.services,
+      },
+      deps.services,
+    )
     if (opened.kind !== 'ok') {
       const message = opened.kind === 'refused' ? opened.message : 'Choose services from the list'
       return renderRoundForm(request, reply, {

@@ -18,7 +18,6 @@ import type { Actor } from '../../../platform/audit.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { providerOrganisationIds } from '../../../platform/users.js'
-import { assessableServices } from '../../directory/repository.js'
 import type { Framework, Standard, Theme } from '../framework.js'
 import type { RatingInput } from './forms.js'
 import * as repo from './repository.js'
@@ -116,15 +115,16 @@ export async function closeRound(db: DbOrTx, v: StandardsViewer, roundId: string
 }
 
 /** What a commissioner may choose from when opening a round. */
-export const servicesToAssess = (db: DbOrTx, v: StandardsViewer) => assessableServices(db, v.scope)
+export const servicesToAssess = (db: DbOrTx, v: StandardsViewer, source: repo.ServiceSource) => source(db, v.scope)
 
 export async function openRound(
   db: DbOrTx,
   v: StandardsViewer,
   input: { title: string; framework: Framework; dueOn: string; serviceIds: readonly string[] },
+  source: repo.ServiceSource,
 ): Promise<Outcome<string>> {
   const unique = [...new Set(input.serviceIds)]
-  const services = await assessableServices(db, v.scope, unique)
+  const services = await source(db, v.scope, unique)
   if (services.length !== unique.length) return refused('Choose services from the list')
   return ok(await repo.createRound(db, v.scope, actorOf(v), { ...input, services }))
 }
