@@ -3,7 +3,7 @@
  * safer and easier for women to use), the service types of the service map, and the substances a
  * service helps with. Every term has a stable code (used in the directory and in URLs), a name, a
  * plain-words description written for a woman looking for help, and a group. Ids are UUID v5 of
- * the code in our namespace (src/features/directory/ids.ts), so they never change.
+ * the code in our namespace (src/lib/ids.ts), so they never change.
  *
  * Published at /api/oruk/taxonomies and documented in docs/taxonomy.md
  * (`npx tsx scripts/taxonomy-doc.ts` writes it; a test checks it is up to date).

@@ -381,7 +381,7 @@ describe('GET /api/oruk/services/:id', () => {
   it('gives council B’s published service as the record written out by hand from its fixture', async () => {
     // Every value below comes from councilBDirectory() above, the ORUK field names of the
     // standard, and the taxonomy's published term names; ids follow the stableId scheme
-    // (docs: src/features/directory/ids.ts) from the fixture's own parts.
+    // (docs: src/lib/ids.ts) from the fixture's own parts.
     const b = (...parts: string[]) => stableId('test', 'council-b', ...parts)
     const term = (kind: string, code: string) => stableId('taxonomy-term', kind, code)
     const group = (kind: string, code: string) => stableId('taxonomy-group', kind, code)
