@@ -25,6 +25,7 @@ import { runNeedsAssessmentBench } from './needs-assessment.js'
 import { benchNeedsImport, loadNeedsDemoData, type NeedsImportResult } from './needs-import.js'
 import { formatNearestResult, runNearestBenchmark, writeNearestResult } from './nearest.js'
 import { runOrukApiBench } from './oruk-api.js'
+import { HEATMAP, type HeatmapResult, runStandardsHeatmapBench } from './standards-heatmap.js'
 import { createBenchDatabase, DEFAULT_ADMIN_URL, redactUrl } from './postgres.js'
 import { type DatabaseTarget, projectRoot, type RunningServer, startServer } from './server.js'
 
@@ -113,8 +114,15 @@ const NEEDS_STATIC_NAME = 'bench-static-needs.html'
 const needsStaticPath = path.join(projectRoot, 'public', NEEDS_STATIC_NAME)
 const DEMO_ANALYST = { email: 'analyst@barnet.example', password: 'barnet-demo-2026' }
 
-type Section = 'server' | 'needs-import' | 'nearest' | 'oruk-api' | 'needs-assessment'
-const allSections: readonly Section[] = ['server', 'needs-import', 'nearest', 'oruk-api', 'needs-assessment']
+type Section = 'server' | 'needs-import' | 'nearest' | 'oruk-api' | 'needs-assessment' | 'standards'
+const allSections: readonly Section[] = [
+  'server',
+  'needs-import',
+  'nearest',
+  'oruk-api',
+  'needs-assessment',
+  'standards',
+]
 
 /** `--name value` or `--name=value` from the command line. */
 function option(name: string): string | undefined {
@@ -643,9 +651,46 @@ async function main(): Promise<number> {
       otherErrors.push(`needs-assessment: ${err instanceof Error ? err.message : String(err)}`)
     }
   }
+  let standards: HeatmapResult[] = []
+  if (settings.sections.includes('standards')) {
+    log(
+      `\nStandards comparison (heatmap): ${String(HEATMAP.providers)} providers x ${String(HEATMAP.standards)} standards x ${String(HEATMAP.rounds)} rounds (issue 12)`,
+    )
+    try {
+      standards = await runStandardsHeatmapBench(settings.engines, settings, log)
+      for (const r of standards) if (r.error) otherErrors.push(`standards (${r.engine}): ${r.error}`)
+    } catch (err) {
+      otherErrors.push(`standards: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
   for (const e of otherErrors) log(`\n  FAILED: ${e}`)
 
-  const targets = [...targetsFor(results, needsImport), ...pageTargets(results)]
+  const heatmapTargets: Target[] = standards.flatMap((r) => {
+    const clean = r.page?.clean === true && r.static?.clean === true
+    const p99 = clean && r.page ? r.page.latencyMs.p99 : null
+    const ratio = clean ? (r.ratio ?? null) : null
+    return [
+      {
+        name: `standards comparison p99 at ${String(settings.connections)} connections`,
+        engine: r.engine,
+        value: p99,
+        limit: 100,
+        comparison: '<' as const,
+        unit: 'ms',
+        pass: p99 === null ? null : p99 < 100,
+      },
+      {
+        name: 'standards comparison / same-size static file throughput',
+        engine: r.engine,
+        value: ratio,
+        limit: 0.3,
+        comparison: '>=' as const,
+        unit: 'ratio',
+        pass: ratio === null ? null : ratio >= 0.3,
+      },
+    ]
+  })
+  const targets = [...targetsFor(results, needsImport), ...pageTargets(results), ...heatmapTargets]
   const ran = results.filter((r) => !r.skipped && !r.error)
 
   if (settings.sections.includes('server')) {
@@ -815,6 +860,7 @@ async function main(): Promise<number> {
     nearest,
     orukApi,
     needsAssessment,
+    standards,
     targets,
     allTargetsPass: targets.length > 0 && targets.every((t) => t.pass === true),
   }

@@ -34,6 +34,7 @@ export const expected: Record<string, Expected> = {
   'GET /standards/rounds/:roundId': taking,
   'GET /standards/rounds/:roundId/comparison': team,
   'POST /standards/rounds/:roundId/close': ['commissioner'],
+  'GET /standards/rounds/:roundId/report': ['commissioner', 'analyst', 'provider'],
   'GET /standards/returns/:returnId': taking,
   'POST /standards/returns/:returnId/submit': ['provider'],
   'POST /standards/returns/:returnId/verification': ['commissioner'],

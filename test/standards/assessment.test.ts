@@ -25,6 +25,7 @@ import {
   makeService,
   type TestUser,
 } from '../support/factories.js'
+import { paragraphs, readZip, tables } from '../support/docx.js'
 import { multipartBody, type FilePart } from '../support/multipart.js'
 
 let ctx: TestContext
@@ -82,6 +83,13 @@ async function upload(client: TestClient, standardId: string, fields: [string, s
     headers: { 'content-type': contentType },
   })
 }
+
+/** A standard's title in the shipped framework (the page names it so). */
+const title = async (id: string): Promise<string | undefined> =>
+  (await import('../../src/features/standards/builtin.js'))
+    .builtinFramework(FRAMEWORK)
+    ?.themes.flatMap((t) => t.standards)
+    .find((s) => s.id === id)?.title
 
 const returnVersion = async () => String((await status())?.version ?? -1)
 
@@ -449,6 +457,28 @@ describe('actions and observations', () => {
     expect(rows.find((r) => r[1]?.startsWith('PIE5:'))?.[2]).toBe('Not applicable')
     expect(rows).toHaveLength(6)
     expect((await provider.get(`/standards/rounds/${roundId}/comparison`)).statusCode).toBe(403)
+  })
+
+  it('reports the round in Word: the commissioner’s has every service, a provider’s only its own', async () => {
+    const res = await commissioner.get(`/standards/rounds/${roundId}/report`)
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+    expect(res.headers['content-disposition']).toBe('attachment; filename="spring-round-report.docx"')
+    const xml = readZip(res.rawPayload).get('word/document.xml')?.toString('utf8') ?? ''
+    const text = paragraphs(xml)
+    expect(text).toContain('Spring round: standards assessment')
+    // The two gaps, the commissioner's change (PIE2) counted.
+    expect(text).toContain(`PIE2: ${(await title('PIE2')) ?? ''} (partly met)`)
+    expect(text).toContain(`PIE4: ${(await title('PIE4')) ?? ''} (not met)`)
+    expect(text.some((t) => t.includes('Women said the shared entrance still feels unsafe in the evening.'))).toBe(true)
+    const [summary, themes, actionTable] = tables(xml)
+    // One service, verified: 2 of 4 half-point pairs = 50%, amber (worked out above).
+    expect(summary?.[1]).toEqual([SERVICE, PROVIDER, 'Verified', '50%', 'Amber'])
+    expect(themes?.[1]?.slice(1)).toEqual(['1', '2', '1', '1', '50%', 'Amber'])
+    expect(actionTable?.[1]?.[0]).toBe('Write down how staff build trusting relationships')
+    expect((await provider.get(`/standards/rounds/${roundId}/report`)).statusCode).toBe(200)
+    expect((await otherProvider.get(`/standards/rounds/${roundId}/report`)).statusCode).toBe(404)
+    expect((await panel.get(`/standards/rounds/${roundId}/report`)).statusCode).toBe(403)
   })
 
   it('audited every step', async () => {

@@ -49,6 +49,20 @@ const of = (subject: string): string => (subject ? ` of ${subject}` : '')
 const named = (subject: string): string => (subject ? ` ${subject}` : '')
 const quoted = (v: unknown): string => (str(v) ? ` “${String(v)}”` : '')
 
+const ratingNames: Record<string, string> = {
+  met: 'met',
+  partly_met: 'partly met',
+  not_met: 'not met',
+  not_applicable: 'not applicable',
+}
+const ratingWords = (v: unknown): string => ratingNames[str(v) ?? ''] ?? ''
+const actionStatusWords: Record<string, string> = {
+  open: 'not started',
+  in_progress: 'in progress',
+  done: 'done',
+  cancelled: 'cancelled',
+}
+
 export const auditWordings: Record<string, Wording> = {
   'sign-in.success': (d) =>
     d.method === 'sso'
@@ -117,6 +131,27 @@ export const auditWordings: Record<string, Wording> = {
     ].filter((p): p is [string, number] => p[1] !== null)
     return `Imported Open Referral UK data${parts.length ? `: services ${parts.map(([w, n]) => `${String(n)} ${w}`).join(', ')}` : ''}`
   },
+  'standards.round.open': (d) =>
+    `Opened the standards round${quoted(d.title)}${num(d.services) === null ? '' : ` for ${String(d.services)} ${d.services === 1 ? 'service' : 'services'}`}`,
+  'standards.round.close': () => 'Closed a standards round',
+  'standards.rating.save': (d) => `Rated standard ${str(d.standard) ?? ''} ${ratingWords(d.rating)}`.trimEnd(),
+  'standards.evidence.add': (d) =>
+    `Added ${d.kind === 'file' ? 'a file' : 'a link'} as evidence for standard ${str(d.standard) ?? ''}`,
+  'standards.evidence.remove': (d) => `Removed evidence for standard ${str(d.standard) ?? ''}`,
+  'standards.return.submit': () => 'Submitted a standards return',
+  'standards.rating.verify': (d) =>
+    d.decision === 'changed'
+      ? `Changed the rating of standard ${str(d.standard) ?? ''} to ${ratingWords(d.rating)}`
+      : d.decision === 'returned'
+        ? `Sent standard ${str(d.standard) ?? ''} back for more evidence`
+        : `Agreed the rating of standard ${str(d.standard) ?? ''}`,
+  'standards.return.verify': () => 'Verified a standards return',
+  'standards.return.send-back': () => 'Sent a standards return back to the provider for more evidence',
+  'standards.panel.assign': () => 'Assigned a panel member to a service in a standards round',
+  'standards.observation.add': (d) => `Added a panel observation on standard ${str(d.standard) ?? ''}`,
+  'action.create': (d) => `Agreed the action${quoted(d.title)}${str(d.owner) ? ` with ${String(d.owner)}` : ''}`,
+  'action.update': (d) =>
+    `Updated an action${str(d.status) ? `: ${actionStatusWords[String(d.status)] ?? String(d.status)}` : ''}`,
 }
 
 /** The action in words; a code with no wording (which the test prevents) shows as itself. */

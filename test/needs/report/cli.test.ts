@@ -14,7 +14,7 @@ import { openDatabase, queryRows, type Database } from '../../../src/platform/db
 import { scopeForCouncilCode } from '../../../src/platform/tenancy.js'
 import { createTestDatabase, testDatabaseUrl } from '../../support/db.js'
 import { seedBarnetNdtms } from './seed.js'
-import { paragraphs, readZip, runTexts } from './zip.js'
+import { paragraphs, readZip, runTexts } from '../../support/docx.js'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'wtc-needs-report-'))
 const out = (name: string) => path.join(tmp, 'out', name)

@@ -12,7 +12,7 @@ import {
   svgDescription,
 } from '../../../src/features/needs/report/docx.js'
 import { fixtureView } from './fixture.js'
-import { paragraphs, readZip, runTexts, tables, xmlText } from './zip.js'
+import { paragraphs, readZip, runTexts, tables, xmlText } from '../../support/docx.js'
 
 describe('renderAssessmentDocx', () => {
   let view: AssessmentView

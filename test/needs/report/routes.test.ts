@@ -10,7 +10,7 @@ import { queryRows } from '../../../src/platform/db/index.js'
 import { createTestContext, type TestClient, type TestContext } from '../../support/app.js'
 import type { TestUser } from '../../support/factories.js'
 import { seedBarnetNdtms } from './seed.js'
-import { paragraphs, readZip, runTexts } from './zip.js'
+import { paragraphs, readZip, runTexts } from '../../support/docx.js'
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 

@@ -13,7 +13,7 @@ import type { AssessmentView } from '../../../src/features/needs/assessment/type
 import { renderAssessmentDocx } from '../../../src/features/needs/report/docx.js'
 import { createTestContext } from '../../support/app.js'
 import { fixtureView } from './fixture.js'
-import { paragraphs, readZip, tables } from './zip.js'
+import { paragraphs, readZip, tables } from '../../support/docx.js'
 
 /** Domain words in their one right form: any other casing of them is a fault. */
 const DOMAIN_WORDS = [

@@ -45,7 +45,7 @@ import {
   summaryRows,
 } from './presenter.js'
 import { addEvidence, getEvidence, removeEvidence, type ReturnRow, type ServiceSource } from './repository.js'
-import { comparisonTable } from './scoring.js'
+import { roundReportDocx } from './report.js'
 import * as service from './service.js'
 
 const V = 'features/standards/assessment/views'
@@ -91,6 +91,14 @@ const done = (request: FastifyRequest): string | null => {
 }
 
 const today = (): string => londonDay(new Date())
+
+/** A round's title as a file name: lower case, hyphens, at most 60 characters. */
+const slugOf = (title: string): string =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'round'
 
 function fail(
   outcome: { kind: 'not-found' } | { kind: 'refused'; message: string } | { kind: 'stale'; message: string },
@@ -243,6 +251,8 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
         status: returnStatusTag[r.status],
       })),
       comparisonHref: service.seesAll(v) ? paths.standards.comparison(round.id) : null,
+      reportHref: v.role === 'panel_member' ? null : paths.standards.report(round.id),
+      ownReport: v.role === 'provider',
       backHref: paths.standards.rounds,
     })
   })
@@ -264,23 +274,8 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
     const found = await service.roundFor(db, v, roundId ?? '')
     if (found.kind !== 'ok') return fail(found)
     const { round, framework, returns } = found.value
-    const ratings = await service.ratingsFor(db, v, returns)
-    const table = comparisonTable(
-      framework,
-      returns.map((r) => ({
-        key: `s${r.id.replace(/-/g, '').slice(0, 12)}`,
-        label: `${r.serviceName} (${r.providerName})`,
-        serviceType: r.serviceType,
-        submitted: r.status === 'submitted' || r.status === 'verified' || r.status === 'returned',
-        ratings: ratings.get(r.id) ?? [],
-      })),
-    )
-    const slug =
-      round.title
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '')
-        .slice(0, 60) || 'round'
+    const table = await service.comparison(db, v, framework, returns)
+    const slug = slugOf(round.title)
     if (format === 'csv')
       return sendDownload(reply, { format: 'csv', fileName: `${slug}-comparison.csv`, csv: tableToCsv(table) })
     if (format === 'json')
@@ -296,6 +291,32 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
       csvHref: `${paths.standards.comparison(round.id)}?format=csv`,
       jsonHref: `${paths.standards.comparison(round.id)}?format=json`,
     })
+  })
+
+  app.get(paths.standards.report(R.round), roundRoute(readers), async (request, reply) => {
+    const { roundId } = idParam('roundId').parse(request.params)
+    const v = await service.standardsViewer(db, request)
+    const found = await service.roundFor(db, v, roundId ?? '')
+    if (found.kind !== 'ok') return fail(found)
+    const { round, framework, returns } = found.value
+    const docx = await roundReportDocx({
+      councilName: v.scope.councilName,
+      roundTitle: round.title,
+      dueOn: round.dueOn,
+      framework,
+      audience: service.seesAll(v)
+        ? { kind: 'council' }
+        : { kind: 'provider', name: [...new Set(returns.map((r) => r.providerName))].join(', ') },
+      services: await service.reportServices(db, v, framework, returns),
+      comparison: await service.comparison(db, v, framework, returns),
+      madeOn: today(),
+    })
+    return reply
+      .header('content-disposition', `attachment; filename="${slugOf(round.title)}-report.docx"`)
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .send(docx)
   })
 
   // A service's return ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import { providerOrganisationIds } from '../../../platform/users.js'
 import type { Framework, Standard, Theme } from '../framework.js'
 import type { RatingInput } from './forms.js'
 import * as repo from './repository.js'
-import { gapsOf, ratingLabel, summariseByTheme } from './scoring.js'
+import { comparisonTable, gapsOf, ratingLabel, summariseByTheme } from './scoring.js'
 
 export type ViewerRole = 'commissioner' | 'analyst' | 'provider' | 'panel_member'
 
@@ -475,6 +475,63 @@ export async function attentionFor(
       ...returnItem(r, 'You are on the panel for this service'),
       overdue: false,
     }))
+  }
+  return out
+}
+
+/** A draft is the provider's own: the council sees a return's ratings once it is submitted. */
+const sharedWithCouncil = (status: ReturnStatus): boolean =>
+  status === 'submitted' || status === 'returned' || status === 'verified'
+
+/** The round's comparison table (the heatmap, its CSV and JSON, and the Word report's table). */
+export async function comparison(
+  db: DbOrTx,
+  v: StandardsViewer,
+  framework: Framework,
+  returns: readonly repo.ReturnRow[],
+) {
+  const ratings = await ratingsFor(db, v, returns)
+  return comparisonTable(
+    framework,
+    returns.map((r) => ({
+      key: `s${r.id.replace(/-/g, '').slice(0, 12)}`,
+      label: `${r.serviceName} (${r.providerName})`,
+      serviceType: r.serviceType,
+      submitted: v.role === 'provider' || sharedWithCouncil(r.status),
+      ratings: ratings.get(r.id) ?? [],
+    })),
+  )
+}
+
+/** Each return's summary, gaps, actions and observations, as the Word report prints them. */
+export async function reportServices(
+  db: DbOrTx,
+  v: StandardsViewer,
+  framework: Framework,
+  returns: readonly repo.ReturnRow[],
+) {
+  const ratings = await ratingsFor(db, v, returns)
+  const observations = await repo.observationsOf(
+    db,
+    v.scope,
+    returns.map((r) => r.id),
+  )
+  const out = []
+  for (const ret of returns) {
+    const mine = v.role === 'provider' || sharedWithCouncil(ret.status) ? (ratings.get(ret.id) ?? []) : []
+    const gaps = ret.status === 'verified' ? gapsOf(framework, ret.serviceType, mine) : []
+    out.push({
+      ret,
+      summary: summariseByTheme(framework, ret.serviceType, mine),
+      gaps,
+      actions: await actionsFrom(
+        db,
+        v.scope,
+        'assessment-rating',
+        gaps.map((g) => `${ret.id}:${g.standardId}`),
+      ),
+      observations: observations.filter((o) => o.returnId === ret.id),
+    })
   }
   return out
 }
