@@ -247,7 +247,7 @@ export const councilDataVersions = pgTable(
   'council_data_versions',
   {
     tenantId: uuid('tenant_id').notNull(),
-    domain: text('domain', { enum: ['directory', 'needs'] }).notNull(),
+    domain: text('domain', { enum: ['directory', 'needs', 'standards'] }).notNull(),
     version: bigint('version', { mode: 'number' }).notNull().default(0),
     changedAt: ts('changed_at').notNull().defaultNow(),
   },

@@ -5,7 +5,8 @@ import { formatDay } from '../../../lib/dates.js'
 import { paths } from '../../../platform/paths.js'
 import type { Framework } from '../framework.js'
 import type { EvidenceRow, ObservationRow, RatingRow, ReturnRow } from './repository.js'
-import { effectiveRating, type Rag, ragLabel, ratingLabel, type ThemeSummary } from './scoring.js'
+import type { TableView } from '../../../lib/table.js'
+import { effectiveRating, type HeatCell, type Rag, ragLabel, ratingLabel, type ThemeSummary } from './scoring.js'
 
 export interface Tag {
   text: string
@@ -131,4 +132,36 @@ export function observationRows(rows: readonly ObservationRow[]) {
     view: o.view ? ratingTag[o.view] : null,
     text: o.text,
   }))
+}
+
+const heatClass: Record<string, string> = {
+  met: 'h-m',
+  partly_met: 'h-p',
+  not_met: 'h-n',
+  not_applicable: 'h-x',
+  unrated: 'h-x',
+  'does-not-apply': 'h-x',
+}
+
+/**
+ * The comparison as the page draws it: theme rows, then each standard with its cells' words and a
+ * short tint class (the page has thousands of cells, so the markup is kept small).
+ */
+export function heatmapView(table: TableView) {
+  const services = table.columns.filter((c) => c.key !== 'theme' && c.key !== 'standard')
+  const rows: { theme: string | null; standard: string; cells: { text: string; cls: string }[] }[] = []
+  let theme = ''
+  for (const row of table.rows) {
+    const t = row.theme?.display ?? ''
+    rows.push({
+      theme: t === theme ? null : t,
+      standard: row.standard?.display ?? '',
+      cells: services.map((c) => {
+        const cell = row[c.key] as HeatCell | undefined
+        return { text: cell?.display ?? '', cls: heatClass[cell?.rating ?? 'unrated'] ?? 'h-x' }
+      }),
+    })
+    theme = t
+  }
+  return { caption: table.caption, services: services.map((c) => c.label), rows, notes: table.notes }
 }

@@ -10,6 +10,7 @@ import {
   BorderStyle,
   Document,
   HeadingLevel,
+  type IRunOptions,
   Packer,
   PageOrientation,
   Paragraph,
@@ -54,10 +55,16 @@ export interface RoundReport {
   madeOn: string
 }
 
+/** A run of text in the report's font (typed as the library's options, as the needs report does). */
+function run(text: string, opts: { strong?: boolean; size: number }): TextRun {
+  const options: IRunOptions = { text, font: FONT, size: opts.size, ...(opts.strong ? { bold: true } : {}) }
+  return new TextRun(options)
+}
+
 const p = (text: string, opts: { bold?: boolean; size?: number } = {}) =>
   new Paragraph({
     spacing: { after: 120 },
-    children: [new TextRun({ text, font: FONT, size: opts.size ?? 22, ...(opts.bold ? { bold: true } : {}) })],
+    children: [run(text, { strong: opts.bold === true, size: opts.size ?? 22 })],
   })
 
 const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel]) =>
@@ -68,9 +75,7 @@ function table(header: string[], rows: string[][], widths?: number[]): Table {
     new TableCell({
       borders: BORDERS,
       ...(widths?.[i] ? { width: { size: widths[i], type: WidthType.PERCENTAGE } } : {}),
-      children: [
-        new Paragraph({ children: [new TextRun({ text, font: FONT, size: 20, ...(strong ? { bold: true } : {}) })] }),
-      ],
+      children: [new Paragraph({ children: [run(text, { strong, size: 20 })] })],
     })
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },

@@ -18,6 +18,7 @@ import {
   users,
 } from '../../../db/schema/index.js'
 import { type Actor, recordAudit } from '../../../platform/audit.js'
+import { bumpDataVersion, councilDataVersion } from '../../../platform/cache.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { checkFramework, type Framework } from '../framework.js'
@@ -94,6 +95,7 @@ export async function createRound(
         serviceType: s.serviceType,
       })),
     )
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: 'standards.round.open',
       tenantId: scope.tenantId,
@@ -110,6 +112,10 @@ export async function createRound(
     return id
   })
 }
+
+/** The council's version of its standards data: raised by every write here (src/platform/cache.ts). */
+export const standardsVersion = (db: DbOrTx, scope: TenantScope): Promise<string> =>
+  councilDataVersion(db, scope.tenantId, 'standards')
 
 export async function getRound(db: DbOrTx, scope: TenantScope, id: string): Promise<RoundRow | null> {
   if (!isUuid(id)) return null
@@ -136,6 +142,7 @@ export async function closeRound(db: DbOrTx, scope: TenantScope, actor: Actor, i
       )
       .returning({ id: assessmentRounds.id })
     if (closed.length === 0) return false
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: 'standards.round.close',
       tenantId: scope.tenantId,
@@ -279,6 +286,7 @@ export async function assignPanel(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.insert(assessmentPanel).values({ tenantId: scope.tenantId, returnId, userId }).onConflictDoNothing()
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: 'standards.panel.assign',
       tenantId: scope.tenantId,
@@ -368,6 +376,7 @@ export async function saveRating(
           ),
         )
     }
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: 'standards.rating.save',
       tenantId: scope.tenantId,
@@ -425,6 +434,7 @@ export async function moveReturn(
           ),
         )
     }
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: move.audit,
       tenantId: scope.tenantId,
@@ -472,6 +482,7 @@ export async function decideRating(
       )
       .returning({ v: assessmentRatings.version })
     if (updated.length === 0) return 'stale'
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: 'standards.rating.verify',
       tenantId: scope.tenantId,
@@ -516,6 +527,7 @@ export async function addEvidence(
       .returning({ id: assessmentEvidence.id })
     const id = rows[0]?.id
     if (!id) throw new Error('Could not keep the evidence')
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: 'standards.evidence.add',
       tenantId: scope.tenantId,
@@ -543,6 +555,7 @@ export async function removeEvidence(
     await tx
       .delete(assessmentEvidence)
       .where(and(eq(assessmentEvidence.tenantId, scope.tenantId), eq(assessmentEvidence.id, evidence.id)))
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: 'standards.evidence.remove',
       tenantId: scope.tenantId,
@@ -584,6 +597,7 @@ export async function addObservation(
       .returning({ id: assessmentObservations.id })
     const id = rows[0]?.id
     if (!id) throw new Error('Could not keep the observation')
+    await bumpDataVersion(tx, scope.tenantId, 'standards')
     await recordAudit(tx, {
       action: 'standards.observation.add',
       tenantId: scope.tenantId,

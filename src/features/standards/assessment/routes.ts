@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { type Access, enforceAccess } from '../../../platform/access.js'
+import { VersionedCache } from '../../../platform/cache.js'
 import { sendDownload } from '../../../platform/downloads.js'
 import { HttpError, notFound } from '../../../platform/errors.js'
 import type { FormErrors } from '../../../platform/forms.js'
@@ -22,7 +23,7 @@ import {
 } from '../../../platform/uploads/store.js'
 import { registerUpload, takeFile } from '../../../platform/uploads/upload.js'
 import { serviceTypeLabel } from '../../../lib/taxonomy.js'
-import { tableToCsv } from '../../../lib/table.js'
+import { type TableView, tableToCsv } from '../../../lib/table.js'
 import { formatDay } from '../../../lib/dates.js'
 import { builtinFramework, builtinFrameworks } from '../builtin.js'
 import { principles } from '../framework.js'
@@ -36,6 +37,7 @@ import {
 } from './forms.js'
 import {
   actionRows,
+  heatmapView,
   evidenceRows,
   observationRows,
   ratingItems,
@@ -267,29 +269,46 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
 
   const formatQuery = z.object({ format: z.enum(['csv', 'json']).optional() }).strict()
 
+  /**
+   * The comparison page, its CSV and its JSON. The team's view (every return of the round) is the
+   * same for every commissioner and analyst of the council, so it is built and its table rendered
+   * once per change of the council's standards data (the version is read first: never stale).
+   */
+  const comparisons = new VersionedCache<{ title: string; table: TableView; tableHtml: string }>(100)
+
   app.get(paths.standards.comparison(R.round), roundRoute(team), async (request, reply) => {
     const { roundId } = idParam('roundId').parse(request.params)
     const { format } = parseQuery(formatQuery, request.query)
     const v = await service.standardsViewer(db, request)
-    const found = await service.roundFor(db, v, roundId ?? '')
-    if (found.kind !== 'ok') return fail(found)
-    const { round, framework, returns } = found.value
-    const table = await service.comparison(db, v, framework, returns)
-    const slug = slugOf(round.title)
+    const version = await service.standardsVersion(db, v)
+    const page = await comparisons.get(db, `${v.scope.tenantId}:${roundId ?? ''}`, version, async () => {
+      const found = await service.roundComparison(db, v, roundId ?? '')
+      if (found.kind !== 'ok') return fail(found)
+      const { round, framework, table } = found.value
+      return {
+        title: round.title,
+        framework: `${framework.key} v${String(framework.version)}`,
+        table,
+        tableHtml: app.renderFragment(`${V}/_heatmap.njk`, { table: heatmapView(table) }),
+      }
+    })
+    const slug = slugOf(page.title)
     if (format === 'csv')
-      return sendDownload(reply, { format: 'csv', fileName: `${slug}-comparison.csv`, csv: tableToCsv(table) })
+      return sendDownload(reply, { format: 'csv', fileName: `${slug}-comparison.csv`, csv: tableToCsv(page.table) })
     if (format === 'json')
       return sendDownload(reply, {
         format: 'json',
         fileName: `${slug}-comparison.json`,
-        json: { round: round.title, framework: `${framework.key} v${String(framework.version)}`, table },
+        json: { round: page.title, table: page.table },
       })
     return reply.view(`${V}/comparison.njk`, {
-      pageTitle: `Comparison: ${round.title}`,
-      round: { title: round.title, href: paths.standards.round(round.id) },
-      table,
-      csvHref: `${paths.standards.comparison(round.id)}?format=csv`,
-      jsonHref: `${paths.standards.comparison(round.id)}?format=json`,
+      pageTitle: `Comparison: ${page.title}`,
+      round: { title: page.title, href: paths.standards.round(roundId ?? '') },
+      caption: page.table.caption,
+      notes: page.table.notes,
+      tableHtml: page.tableHtml,
+      csvHref: `${paths.standards.comparison(roundId ?? '')}?format=csv`,
+      jsonHref: `${paths.standards.comparison(roundId ?? '')}?format=json`,
     })
   })
 

@@ -16,6 +16,7 @@ import { paths } from '../../../platform/paths.js'
 import { requireUser } from '../../../platform/access.js'
 import type { Actor } from '../../../platform/audit.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
+import type { TableView } from '../../../lib/table.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { providerOrganisationIds } from '../../../platform/users.js'
 import type { Framework, Standard, Theme } from '../framework.js'
@@ -482,6 +483,20 @@ export async function attentionFor(
 /** A draft is the provider's own: the council sees a return's ratings once it is submitted. */
 const sharedWithCouncil = (status: ReturnStatus): boolean =>
   status === 'submitted' || status === 'returned' || status === 'verified'
+
+/** The council's standards data version, read before a cached page is built (src/platform/cache.ts). */
+export const standardsVersion = (db: DbOrTx, v: StandardsViewer): Promise<string> => repo.standardsVersion(db, v.scope)
+
+/** A round's comparison for the page, the CSV and the JSON, with the returns the viewer may see. */
+export async function roundComparison(
+  db: DbOrTx,
+  v: StandardsViewer,
+  roundId: string,
+): Promise<Outcome<{ round: repo.RoundRow; framework: Framework; table: TableView }>> {
+  const found = await roundFor(db, v, roundId)
+  if (found.kind !== 'ok') return found
+  return ok({ ...found.value, table: await comparison(db, v, found.value.framework, found.value.returns) })
+}
 
 /** The round's comparison table (the heatmap, its CSV and JSON, and the Word report's table). */
 export async function comparison(
