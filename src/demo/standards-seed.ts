@@ -64,7 +64,11 @@ const autumn: DemoReturn[] = [
     serviceKey: 'hendonTreatment',
     provider: 'demo',
     ratings: { SS1: 'P', CF2: 'P', MF1: 'N', WF1: 'P', II3: 'N', LE3: 'P' },
-    changed: { DA2: ['P', 'Example: the IDVA post was vacant from June to September; met again since October.'] },
+    changed: {
+      DA2: ['P', 'Example: the IDVA post was vacant from June to September; met again since October.'],
+      // The service map lists a perpetrator policy: the return page flags the disagreement.
+      DA3: ['N', 'Example: the policy is still a draft; it has not been agreed or shared with staff.'],
+    },
     evidence: [
       ['SS1', 'Example: women’s hub timetable', 'https://www.example.org/hendon/womens-hub-timetable'],
       ['DA1', 'Example: routine enquiry audit, quarter 2', 'https://www.example.org/hendon/routine-enquiry-audit'],

@@ -28,6 +28,8 @@ export interface AssessableService {
   serviceId: string
   serviceName: string
   serviceType: string
+  /** The service map's feature codes for the service, as it stands now. */
+  features: string[]
   providerId: string
   providerName: string
   status: 'published' | 'draft'

@@ -22,7 +22,7 @@ import {
   storeDocument,
 } from '../../../platform/uploads/store.js'
 import { registerUpload, takeFile } from '../../../platform/uploads/upload.js'
-import { serviceTypeLabel } from '../../../lib/taxonomy.js'
+import { type FeatureCode, featureLabel, serviceTypeLabel } from '../../../lib/taxonomy.js'
 import { type TableView, tableToCsv } from '../../../lib/table.js'
 import { formatDay } from '../../../lib/dates.js'
 import { builtinFramework, builtinFrameworks } from '../builtin.js'
@@ -350,6 +350,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
     const history = v.role === 'panel_member' ? [] : await service.serviceRounds(db, v, ret)
     const missing = service.unanswered(d.framework, ret.serviceType, d.ratings)
     const panelChoices = v.role === 'commissioner' ? await service.panelMembersOf(db, v) : []
+    const flags = await service.directoryFlags(db, v, ret, d.framework, d.ratings, deps.services)
     return reply.view(`${V}/return.njk`, {
       pageTitle: `${ret.serviceName}: ${d.round.title}`,
       notice: done(request),
@@ -386,6 +387,12 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
           href: paths.standards.standard(ret.id, r.standardId),
         })),
       gaps: d.gaps.map((g) => ({ ...g, label: ratingTag[g.rating] })),
+      flags: flags.map((f) => ({
+        standardId: f.standardId,
+        title: f.title,
+        features: f.features.map((code) => featureLabel(code as FeatureCode)).join(', '),
+      })),
+      serviceHref: v.role === 'panel_member' ? null : paths.directory.service(ret.serviceId),
       actions: actionRows(d.actions, today()),
       mayRaise: v.role === 'commissioner' && ret.status === 'verified' && d.gaps.length > 0,
       panel: d.panel,
