@@ -31,8 +31,9 @@ export const paths = {
   },
   standards: {
     list: '/standards',
-    framework: (key: string) => `/standards/${encodeURIComponent(key)}`,
-    exportJson: (key: string) => `/standards/${encodeURIComponent(key)}/export`,
+    framework: (key: string) => `/standards/${seg(key)}`,
+    exportJson: (key: string) => `/standards/${seg(key)}/export`,
+    importFramework: '/standards/import',
     rounds: '/standards/rounds',
     newRound: '/standards/rounds/new',
     round: (id: string) => `/standards/rounds/${id}`,

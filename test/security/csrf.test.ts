@@ -41,6 +41,7 @@ const watchedTables = [
   'assessment_observations',
   'actions',
   'action_updates',
+  'framework_versions',
 ] as const
 
 /** Audit actions that record a change (as opposed to a read, an export or a sign-in event). */

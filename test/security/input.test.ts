@@ -53,6 +53,7 @@ const watched = [
   'assessment_observations',
   'actions',
   'action_updates',
+  'framework_versions',
 ] as const
 
 describe('mass assignment and prototype pollution', () => {

@@ -28,6 +28,8 @@ const taking = ['commissioner', 'analyst', 'provider', 'panel_member'] as const
 const team = ['commissioner', 'analyst'] as const
 
 export const expected: Record<string, Expected> = {
+  'GET /standards/import': ['commissioner'],
+  'POST /standards/import': ['commissioner'],
   'GET /standards/rounds': taking,
   'GET /standards/rounds/new': ['commissioner'],
   'POST /standards/rounds': ['commissioner'],

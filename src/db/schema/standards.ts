@@ -225,3 +225,22 @@ export const actionUpdates = pgTable(
   },
   (t) => [index('action_updates_action_idx').on(t.actionId, t.id)],
 )
+
+/**
+ * A council's own versions of a framework (issue 12, ADR 26): an adapted shipped framework (same
+ * key, a higher version, `basedOn` the one it came from) or a framework of its own. Whole documents,
+ * never edited in place: a change is a new version.
+ */
+export const frameworkVersions = pgTable(
+  'framework_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull(),
+    key: text('key').notNull(),
+    version: integer('version').notNull(),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('framework_versions_uq').on(t.tenantId, t.key, t.version)],
+)

@@ -134,6 +134,8 @@ export const auditWordings: Record<string, Wording> = {
   'standards.round.open': (d) =>
     `Opened the standards round${quoted(d.title)}${num(d.services) === null ? '' : ` for ${String(d.services)} ${d.services === 1 ? 'service' : 'services'}`}`,
   'standards.round.close': () => 'Closed a standards round',
+  'standards.framework.version': (d) =>
+    `Saved version ${num(d.version) === null ? '' : String(d.version)} of the framework${quoted(d.name)}`,
   'standards.rating.save': (d) => `Rated standard ${str(d.standard) ?? ''} ${ratingWords(d.rating)}`.trimEnd(),
   'standards.evidence.add': (d) =>
     `Added ${d.kind === 'file' ? 'a file' : 'a link'} as evidence for standard ${str(d.standard) ?? ''}`,

@@ -25,7 +25,7 @@ import { registerUpload, takeFile } from '../../../platform/uploads/upload.js'
 import { type FeatureCode, featureLabel, serviceTypeLabel } from '../../../lib/taxonomy.js'
 import { type TableView, tableToCsv } from '../../../lib/table.js'
 import { formatDay } from '../../../lib/dates.js'
-import { builtinFramework, builtinFrameworks } from '../builtin.js'
+import { frameworkFor, frameworksFor } from '../service.js'
 import { principles } from '../framework.js'
 import {
   parseActionForm,
@@ -172,7 +172,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
       pageTitle: extra.errors ? 'Error: Open an assessment round' : 'Open an assessment round',
       values: extra.values ?? { framework: 'gender-responsive' },
       errors: extra.errors,
-      frameworks: builtinFrameworks().map((f) => ({
+      frameworks: (await frameworksFor(db, v.scope)).map(({ framework: f }) => ({
         value: f.key,
         text: `${f.name} (version ${String(f.version)})`,
         checked: (extra.values?.framework ?? 'gender-responsive') === f.key,
@@ -189,7 +189,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
   app.post(paths.standards.rounds, { config: { access: commissioner } }, async (request, reply) => {
     const v = await service.standardsViewer(db, request)
     const form = parseRoundForm(request.body)
-    const framework = form.ok ? builtinFramework(form.data.framework) : undefined
+    const framework = form.ok ? (await frameworkFor(db, v.scope, form.data.framework))?.framework : undefined
     if (!form.ok || !framework) {
       const errors = form.ok
         ? {
