@@ -31,17 +31,18 @@ const rating = (standardId: string, value: RatingRow['rating'], change?: RatingR
   }) as RatingRow
 const listing =
   (features: string[]): ServiceSource =>
-  async () => [
-    {
-      serviceId: 's',
-      serviceName: 'S',
-      serviceType: 'community-treatment',
-      features,
-      providerId: 'p',
-      providerName: 'P',
-      status: 'published',
-    },
-  ]
+  () =>
+    Promise.resolve([
+      {
+        serviceId: 's',
+        serviceName: 'S',
+        serviceType: 'community-treatment',
+        features,
+        providerId: 'p',
+        providerName: 'P',
+        status: 'published',
+      },
+    ])
 const db = {} as DbOrTx
 
 describe('flags between a verified return and the service map', () => {
