@@ -144,27 +144,6 @@ export async function updateAction(
   })
 }
 
-/** Actions about any of these subjects (a service's actions across every round), newest first. */
-export async function actionsAbout(
-  db: DbOrTx,
-  scope: TenantScope,
-  subjectType: string,
-  subjectIds: readonly string[],
-): Promise<ActionRow[]> {
-  if (subjectIds.length === 0) return []
-  return db
-    .select()
-    .from(actions)
-    .where(
-      and(
-        eq(actions.tenantId, scope.tenantId),
-        eq(actions.subjectType, subjectType),
-        inArray(actions.subjectId, [...subjectIds]),
-      ),
-    )
-    .orderBy(desc(actions.createdAt))
-}
-
 /** Actions raised from these sources (the gaps of one return, say). */
 export async function actionsFrom(
   db: DbOrTx,
