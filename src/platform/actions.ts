@@ -7,7 +7,7 @@
  * Every change is a row in action_updates and an audit event, in one transaction; a change made
  * from a stale page (the action's version moved on) is refused rather than lost.
  */
-import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import { type ActionStatus, actionStatuses, actions, actionUpdates } from '../db/schema/index.js'
 import { type Actor, recordAudit } from './audit.js'
 import type { DbOrTx } from './db/index.js'
