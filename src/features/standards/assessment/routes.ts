@@ -340,7 +340,11 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
 
   // A service's return ------------------------------------------------------------------------------
 
-  app.get(paths.standards.return(R.ret), returnRoute(everyone), async (request, reply) => {
+  async function renderReturn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { errors?: FormErrors; values?: Record<string, unknown>; status?: number } = {},
+  ) {
     const { returnId } = idParam('returnId').parse(request.params)
     const v = await service.standardsViewer(db, request)
     const found = await service.returnDetail(db, v, returnId ?? '')
@@ -351,8 +355,9 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
     const missing = service.unanswered(d.framework, ret.serviceType, d.ratings)
     const panelChoices = v.role === 'commissioner' ? await service.panelMembersOf(db, v) : []
     const flags = await service.directoryFlags(db, v, ret, d.framework, d.ratings, deps.services)
-    return reply.view(`${V}/return.njk`, {
-      pageTitle: `${ret.serviceName}: ${d.round.title}`,
+    return reply.code(extra.status ?? 200).view(`${V}/return.njk`, {
+      pageTitle: `${extra.errors ? 'Error: ' : ''}${ret.serviceName}: ${d.round.title}`,
+      errors: extra.errors,
       notice: done(request),
       viewer: { role: v.role },
       ret: {
@@ -413,10 +418,12 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
         panel: paths.standards.panel(ret.id),
         actions: paths.standards.actions(ret.id),
       },
-      values: { 'dueOn-day': '', 'dueOn-month': '', 'dueOn-year': '' },
+      values: extra.values ?? {},
       backHref: paths.standards.round(d.round.id),
     })
-  })
+  }
+
+  app.get(paths.standards.return(R.ret), returnRoute(everyone), async (request, reply) => renderReturn(request, reply))
 
   app.post(paths.standards.submit(R.ret), returnRoute(provider), async (request, reply) => {
     const { returnId } = idParam('returnId').parse(request.params)
@@ -450,8 +457,15 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
     const found = await service.returnFor(db, v, returnId ?? '')
     if (found.kind !== 'ok') return fail(found)
     const form = parseActionForm(request.body)
-    if (!form.ok) throw new HttpError(400, form.errors.summary.map((e) => e.text).join('. '))
+    if (!form.ok) return renderReturn(request, reply, { errors: form.errors, values: form.values, status: 400 })
     const outcome = await service.raiseAction(db, v, returnId ?? '', form.data)
+    if (outcome.kind === 'refused' && found.value.ret.status === 'verified') {
+      const errors = {
+        fields: { standard: { text: outcome.message } },
+        summary: [{ text: outcome.message, href: '#standard' }],
+      }
+      return renderReturn(request, reply, { errors, values: formBody(request.body), status: 400 })
+    }
     if (outcome.kind !== 'ok') return fail(outcome)
     return reply.redirect(`${paths.standards.return(returnId ?? '')}?done=action#actions`, 303)
   })
