@@ -44,7 +44,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          testTimeout: 120_000,
+          // A hang guard, not a timing assertion: a journey checks every page at three widths with
+          // axe, and two run at once on a two-core machine (ADR 25).
+          testTimeout: 300_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
           env: { NODE_ENV: 'test' },
