@@ -26,7 +26,7 @@ import {
   users,
 } from '../db/schema/index.js'
 import { builtinFramework } from '../features/standards/builtin.js'
-import type { Framework } from '../features/standards/framework.js'
+import { type Framework, standardsFor } from '../features/standards/framework.js'
 import type { Db, DbOrTx } from '../platform/db/index.js'
 import type { TenantScope } from '../platform/tenancy.js'
 import { demoOrganisationId, DEMO_PROVIDER_NAME } from './directory-seed.js'
@@ -172,8 +172,7 @@ const narrative = (code: Code, title: string): string =>
       ? `Example: we do some of this (${title.toLowerCase()}), not yet for every woman or every day.`
       : `Example: we do not do this yet (${title.toLowerCase()}).`
 
-const applicable = (f: Framework, serviceType: string) =>
-  f.themes.flatMap((t) => t.standards).filter((s) => (s.appliesTo as readonly string[]).includes(serviceType))
+const applicable = (f: Framework, serviceType: string) => standardsFor(f, serviceType).map((x) => x.standard)
 
 async function providerIds(tx: DbOrTx, scope: TenantScope): Promise<Record<keyof typeof providers, string>> {
   const out: Partial<Record<keyof typeof providers, string>> = {}

@@ -9,6 +9,7 @@
  */
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import { type ActionStatus, actionStatuses, actions, actionUpdates } from '../db/schema/index.js'
+import { isUuid } from '../lib/ids.js'
 import { type Actor, recordAudit } from './audit.js'
 import type { DbOrTx } from './db/index.js'
 import type { TenantScope } from './tenancy.js'
@@ -24,8 +25,6 @@ export const actionStatusLabel: Record<ActionStatus, string> = {
 
 export type ActionRow = typeof actions.$inferSelect
 export type ActionUpdateRow = typeof actionUpdates.$inferSelect
-
-const isUuid = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
 
 export interface NewAction {
   kind: string

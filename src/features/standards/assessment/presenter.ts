@@ -6,7 +6,15 @@ import { paths } from '../../../platform/paths.js'
 import type { Framework } from '../framework.js'
 import type { EvidenceRow, ObservationRow, RatingRow, ReturnRow } from './repository.js'
 import type { TableView } from '../../../lib/table.js'
-import { effectiveRating, type HeatCell, type Rag, ragLabel, ratingLabel, type ThemeSummary } from './scoring.js'
+import {
+  applicableThemes,
+  effectiveRating,
+  type HeatCell,
+  type Rag,
+  ragLabel,
+  ratingLabel,
+  type ThemeSummary,
+} from './scoring.js'
 
 export interface Tag {
   text: string
@@ -72,28 +80,24 @@ export function standardRows(
   }
   const evidenceCount = countBy(evidence)
   const observationCount = countBy(observations)
-  return framework.themes
-    .map((theme) => ({
-      id: theme.id,
-      title: theme.title,
-      standards: theme.standards
-        .filter((s) => (s.appliesTo as readonly string[]).includes(ret.serviceType))
-        .map((s) => {
-          const r = byId.get(s.id)
-          return {
-            id: s.id,
-            title: s.title,
-            href: paths.standards.standard(ret.id, s.id),
-            rating: r ? ratingTag[r.rating] : null,
-            counts: r ? ratingTag[effectiveRating(r)] : null,
-            decision: r?.decision ? decisionLabel[r.decision] : null,
-            changed: r?.decision === 'changed',
-            evidence: evidenceCount.get(s.id) ?? 0,
-            observations: observationCount.get(s.id) ?? 0,
-          }
-        }),
-    }))
-    .filter((t) => t.standards.length > 0)
+  return applicableThemes(framework, ret.serviceType).map(({ theme, standards }) => ({
+    id: theme.id,
+    title: theme.title,
+    standards: standards.map((s) => {
+      const r = byId.get(s.id)
+      return {
+        id: s.id,
+        title: s.title,
+        href: paths.standards.standard(ret.id, s.id),
+        rating: r ? ratingTag[r.rating] : null,
+        counts: r ? ratingTag[effectiveRating(r)] : null,
+        decision: r?.decision ? decisionLabel[r.decision] : null,
+        changed: r?.decision === 'changed',
+        evidence: evidenceCount.get(s.id) ?? 0,
+        observations: observationCount.get(s.id) ?? 0,
+      }
+    }),
+  }))
 }
 
 export function actionRows(rows: readonly ActionRow[], today: string) {

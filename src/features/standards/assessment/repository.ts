@@ -17,6 +17,7 @@ import {
   type ReturnStatus,
   users,
 } from '../../../db/schema/index.js'
+import { isUuid } from '../../../lib/ids.js'
 import { type Actor, recordAudit } from '../../../platform/audit.js'
 import { bumpDataVersion, councilDataVersion } from '../../../platform/cache.js'
 import type { DbOrTx } from '../../../platform/db/index.js'
@@ -47,9 +48,6 @@ export type ReturnRow = typeof assessmentReturns.$inferSelect
 export type RatingRow = typeof assessmentRatings.$inferSelect
 export type EvidenceRow = typeof assessmentEvidence.$inferSelect
 export type ObservationRow = typeof assessmentObservations.$inferSelect
-
-export const isUuid = (id: string): boolean =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
 
 /** The framework a round was opened against, as stored with it. */
 export function roundFramework(round: Pick<RoundRow, 'framework'>): Framework {

@@ -318,6 +318,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
     const found = await service.roundFor(db, v, roundId ?? '')
     if (found.kind !== 'ok') return fail(found)
     const { round, framework, returns } = found.value
+    const ratings = await service.ratingsFor(db, v, returns)
     const docx = await roundReportDocx({
       councilName: v.scope.councilName,
       roundTitle: round.title,
@@ -326,16 +327,16 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
       audience: service.seesAll(v)
         ? { kind: 'council' }
         : { kind: 'provider', name: [...new Set(returns.map((r) => r.providerName))].join(', ') },
-      services: await service.reportServices(db, v, framework, returns),
-      comparison: await service.comparison(db, v, framework, returns),
+      services: await service.reportServices(db, v, framework, returns, ratings),
+      comparison: service.comparisonOf(v, framework, returns, ratings),
       madeOn: today(),
     })
-    return reply
-      .header('content-disposition', `attachment; filename="${slugOf(round.title)}-report.docx"`)
-      .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
-      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-      .send(docx)
+    return sendDownload(reply, {
+      format: 'file',
+      fileName: `${slugOf(round.title)}-report.docx`,
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      body: docx,
+    })
   })
 
   // A service's return ------------------------------------------------------------------------------
@@ -667,13 +668,12 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
     if (found.kind !== 'ok') throw notFound('file')
     const content = await readStoredDocument(app.config.evidenceDir, v.scope.tenantId, evidence.storedName)
     if (!content) throw notFound('file')
-    return reply
-      .header('content-disposition', `attachment; filename="${attachmentName(evidence.fileName ?? '', 'evidence')}"`)
-      .header('cache-control', 'private, no-store')
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .type(evidence.contentType ?? 'application/octet-stream')
-      .send(content)
+    return sendDownload(reply, {
+      format: 'file',
+      fileName: attachmentName(evidence.fileName ?? '', 'evidence'),
+      contentType: evidence.contentType ?? 'application/octet-stream',
+      body: content,
+    })
   })
 
   app.post(paths.standards.removeEvidence(R.evidence), evidenceRoute(provider), async (request, reply) => {

@@ -19,7 +19,7 @@ import type { DbOrTx } from '../../../platform/db/index.js'
 import type { TableView } from '../../../lib/table.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
 import { providerOrganisationIds } from '../../../platform/users.js'
-import type { Framework, Standard, Theme } from '../framework.js'
+import { type Framework, type Standard, standardsFor, type Theme } from '../framework.js'
 import type { RatingInput } from './forms.js'
 import * as repo from './repository.js'
 import { comparisonTable, effectiveRating, gapsOf, ratingLabel, summariseByTheme } from './scoring.js'
@@ -149,11 +149,7 @@ export function applicableStandard(
   serviceType: string,
   standardId: string,
 ): ApplicableStandard | null {
-  for (const theme of framework.themes)
-    for (const standard of theme.standards)
-      if (standard.id === standardId)
-        return (standard.appliesTo as readonly string[]).includes(serviceType) ? { theme, standard } : null
-  return null
+  return standardsFor(framework, serviceType).find((x) => x.standard.id === standardId) ?? null
 }
 
 /** Everything a return's page shows, narrowed to what the viewer may read. */
@@ -246,9 +242,9 @@ export async function rate(
 /** The standards still to answer before a return can be submitted, in framework order. */
 export function unanswered(framework: Framework, serviceType: string, ratings: readonly repo.RatingRow[]): Standard[] {
   const rated = new Set(ratings.map((r) => r.standardId))
-  return framework.themes.flatMap((t) =>
-    t.standards.filter((s) => (s.appliesTo as readonly string[]).includes(serviceType) && !rated.has(s.id)),
-  )
+  return standardsFor(framework, serviceType)
+    .map((x) => x.standard)
+    .filter((s) => !rated.has(s.id))
 }
 
 export async function submit(db: DbOrTx, v: StandardsViewer, returnId: string, version: number): Promise<Outcome> {
@@ -308,12 +304,7 @@ export async function finishVerification(
   if (v.role !== 'commissioner') return refused('Only a commissioner verifies a return.')
   if (ret.status !== 'submitted') return refused('Only a submitted return can be verified.')
   const ratings = await repo.ratingsOf(db, v.scope, [ret.id])
-  const applicable = new Set(
-    framework.themes
-      .flatMap((t) => t.standards)
-      .filter((s) => (s.appliesTo as readonly string[]).includes(ret.serviceType))
-      .map((s) => s.id),
-  )
+  const applicable = new Set(standardsFor(framework, ret.serviceType).map((x) => x.standard.id))
   const undecided = ratings.filter((r) => applicable.has(r.standardId) && r.decision === null).map((r) => r.standardId)
   if (undecided.length > 0)
     return refused(
@@ -505,7 +496,16 @@ export async function comparison(
   framework: Framework,
   returns: readonly repo.ReturnRow[],
 ) {
-  const ratings = await ratingsFor(db, v, returns)
+  return comparisonOf(v, framework, returns, await ratingsFor(db, v, returns))
+}
+
+/** The same, from ratings already read (the Word report reads them once for all its parts). */
+export function comparisonOf(
+  v: StandardsViewer,
+  framework: Framework,
+  returns: readonly repo.ReturnRow[],
+  ratings: ReadonlyMap<string, repo.RatingRow[]>,
+) {
   return comparisonTable(
     framework,
     returns.map((r) => ({
@@ -524,8 +524,8 @@ export async function reportServices(
   v: StandardsViewer,
   framework: Framework,
   returns: readonly repo.ReturnRow[],
+  ratings: ReadonlyMap<string, repo.RatingRow[]>,
 ) {
-  const ratings = await ratingsFor(db, v, returns)
   const observations = await repo.observationsOf(
     db,
     v.scope,
