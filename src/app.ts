@@ -26,7 +26,8 @@ import { registerDirectoryRoutes } from './features/directory/routes.js'
 import { registerPartnershipRoutes } from './features/partnerships/routes.js'
 import { registerStandardsRoutes } from './features/standards/routes.js'
 import { registerAssessmentRoutes } from './features/standards/assessment/routes.js'
-import { attentionFor } from './features/standards/assessment/service.js'
+import { registerWorkforceRoutes } from './features/standards/workforce/routes.js'
+import { standardsAttention } from './features/standards/attention.js'
 import { assessableServices } from './features/directory/repository.js'
 import { registerActionRoutes } from './features/actions/routes.js'
 import { registerPublicRoutes } from './features/public/routes.js'
@@ -179,11 +180,12 @@ export async function buildApp({ config, database, extraRoutes, logStream }: Bui
   registerPublicRoutes(app)
   registerAuthRoutes(app)
   registerSsoRoutes(app)
-  registerHomeRoutes(app, { attention: attentionFor })
+  registerHomeRoutes(app, { attention: standardsAttention })
   registerAdminRoutes(app)
   registerPartnershipRoutes(app)
   registerStandardsRoutes(app)
   registerAssessmentRoutes(app, { services: assessableServices })
+  registerWorkforceRoutes(app)
   registerActionRoutes(app)
   registerAuditRoutes(app)
   registerJobRoutes(app)

@@ -2,7 +2,8 @@
  * The demo council's standards assessments (issue 12), loaded once (nothing happens when the
  * council already has a round). EVERYTHING here is example data: three fictional providers, one
  * round completed and verified in autumn 2026 with evidence links, panel observations and
- * improvement actions, and one round in progress with its returns due in spring 2027.
+ * improvement actions, one round in progress with its returns due in spring 2027, and the three
+ * providers' training registers.
  *
  * The providers answer for example services of the demo directory: the demo provider (the demo
  * provider account's organisation) for the Hendon community service, and two more provider
@@ -23,8 +24,13 @@ import {
   directoryServices,
   organisations,
   type RatingValue,
+  type TrainingCourseType,
+  trainingCourses,
+  trainingSessions,
   users,
 } from '../db/schema/index.js'
+import { addMonths } from '../lib/dates.js'
+import { londonDay } from '../platform/forms.js'
 import { builtinFramework } from '../features/standards/builtin.js'
 import { type Framework, standardsFor } from '../features/standards/framework.js'
 import type { Db, DbOrTx } from '../platform/db/index.js'
@@ -422,6 +428,81 @@ export async function seedStandardsDemo(db: Db, scope: TenantScope): Promise<{ l
         })
       }
     }
+
+    await seedTraining(tx, scope, owners, londonDay(new Date()))
     return { loaded: true }
   })
+}
+
+/**
+ * Example training registers, dated back from the day the demo is loaded so that it always shows
+ * a register in date, a renewal coming up and one lapse: [course, staff in post, renewal months,
+ * groups as [months ago, staff trained, still counted]].
+ */
+const training: Record<keyof typeof providers, [TrainingCourseType, number, number, [number, number, number][]][]> = {
+  demo: [
+    [
+      'trauma_informed',
+      24,
+      36,
+      [
+        [30, 10, 9],
+        [14, 8, 8],
+      ],
+    ],
+    [
+      'domestic_abuse',
+      24,
+      24,
+      [
+        [25, 6, 5],
+        [10, 12, 12],
+      ],
+    ],
+    ['anti_stigma', 24, 36, [[22, 20, 19]]],
+    ['anti_discrimination', 24, 36, [[34, 11, 11]]],
+  ],
+  peer: [
+    ['trauma_informed', 8, 36, [[6, 8, 8]]],
+    ['domestic_abuse', 8, 36, [[20, 5, 5]]],
+    ['working_with_mothers', 8, 36, [[3, 6, 6]]],
+  ],
+  northgate: [
+    [
+      'trauma_informed',
+      40,
+      24,
+      [
+        [12, 30, 28],
+        [2, 9, 9],
+      ],
+    ],
+    ['domestic_abuse', 40, 36, [[18, 28, 27]]],
+    ['anti_stigma', 40, 36, [[8, 16, 16]]],
+  ],
+}
+
+async function seedTraining(
+  tx: DbOrTx,
+  scope: TenantScope,
+  owners: Record<keyof typeof providers, string>,
+  today: string,
+): Promise<void> {
+  for (const [provider, courses] of Object.entries(training) as [keyof typeof providers, (typeof training)['demo']][]) {
+    for (const [course, staffInPost, renewalMonths, groups] of courses) {
+      await tx
+        .insert(trainingCourses)
+        .values({ tenantId: scope.tenantId, organisationId: owners[provider], course, staffInPost, renewalMonths })
+      for (const [ago, staffTrained, stillInPost] of groups)
+        await tx.insert(trainingSessions).values({
+          tenantId: scope.tenantId,
+          organisationId: owners[provider],
+          course,
+          completedOn: addMonths(today, -ago),
+          staffTrained,
+          stillInPost,
+          isExample: true,
+        })
+    }
+  }
 }

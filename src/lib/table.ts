@@ -40,6 +40,8 @@ export interface Column {
   kind: ColumnKind
   /** Wide data: in the CSV and JSON downloads but not on the page (a page table has at most 6 columns). */
   downloadOnly?: boolean
+  /** What a count-and-share column counts, for its CSV heading ('services' unless said). */
+  unit?: string
 }
 
 export interface TableView {
@@ -78,7 +80,7 @@ export function tableToCsv(table: TableView, values: 'display' | 'values' = 'dis
   }
   const header: string[] = []
   for (const c of table.columns) {
-    if (c.kind === 'count-share') header.push(`${c.label}: services`, `${c.label}: share (%)`)
+    if (c.kind === 'count-share') header.push(`${c.label}: ${c.unit ?? 'services'}`, `${c.label}: share (%)`)
     else header.push(c.label)
   }
   const rows = table.rows.map((row) => {

@@ -2,7 +2,7 @@
  * Form parsing with zod, GOV.UK style: strict schemas (unknown fields such as tenantId, role or
  * __proto__ are refused, ASVS 15.3.3), and errors as an error summary plus inline messages.
  */
-import type { z } from 'zod'
+import { z } from 'zod'
 import { HttpError } from './errors.js'
 
 export interface FormErrors {
@@ -109,6 +109,28 @@ export function parseDayMonthYear(
   if (opts.must === 'not-past' && iso < todayIso)
     return { ok: false, message: `${label} must be today or in the future`, part: 'day' }
   return { ok: true, iso }
+}
+
+/** The three fields of a GOV.UK date input named `<prefix>-day`, `-month` and `-year`, for a strict form schema. */
+export const dateFields = (prefix: string) => ({
+  [`${prefix}-day`]: z.string().optional(),
+  [`${prefix}-month`]: z.string().optional(),
+  [`${prefix}-year`]: z.string().optional(),
+})
+
+/** A GOV.UK date input's three fields, read from a form body as one date (see parseDayMonthYear). */
+export function readDateFields(
+  values: Record<string, unknown>,
+  prefix: string,
+  label: string,
+  must: 'not-future' | 'not-past',
+  today: Date,
+): DateInputResult {
+  const part = (p: string): string | undefined => {
+    const v = values[`${prefix}-${p}`]
+    return typeof v === 'string' ? v : undefined
+  }
+  return parseDayMonthYear({ day: part('day'), month: part('month'), year: part('year') }, label, { today, must })
 }
 
 /** Errors in the order of the form's fields; the summary links to each field (a date to its first wrong part). */

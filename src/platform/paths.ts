@@ -53,6 +53,13 @@ export const paths = {
     evidence: (id: string, standard: string) => `/standards/returns/${id}/standards/${seg(standard)}/evidence`,
     evidenceFile: (id: string) => `/standards/evidence/${id}`,
     removeEvidence: (id: string) => `/standards/evidence/${id}/remove`,
+    /** The workforce training register: every provider, one provider, one course of one provider. */
+    workforce: '/standards/workforce',
+    register: (organisationId: string) => `/standards/workforce/${organisationId}`,
+    course: (organisationId: string, course: string) => `/standards/workforce/${organisationId}/courses/${seg(course)}`,
+    training: (organisationId: string, course: string) =>
+      `/standards/workforce/${organisationId}/courses/${seg(course)}/training`,
+    trainingGroup: (id: string) => `/standards/training/${id}`,
   },
   /** The shared actions (src/platform/actions.ts): every kind, one list. */
   actions: {

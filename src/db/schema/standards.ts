@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm'
 import {
   bigserial,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -243,4 +244,67 @@ export const frameworkVersions = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('framework_versions_uq').on(t.tenantId, t.key, t.version)],
+)
+
+/**
+ * The workforce training register (principle 3): for each provider organisation and accredited
+ * course type, how many staff in post should hold the course and how often it is renewed. Counts
+ * only: no member of staff is ever named or recorded one by one.
+ */
+export const trainingCourseTypes = [
+  'trauma_informed',
+  'domestic_abuse',
+  'anti_stigma',
+  'anti_discrimination',
+  'working_with_mothers',
+] as const
+export type TrainingCourseType = (typeof trainingCourseTypes)[number]
+
+export const trainingCourses = pgTable(
+  'training_courses',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    organisationId: uuid('organisation_id').notNull(),
+    course: text('course', { enum: trainingCourseTypes }).notNull(),
+    staffInPost: integer('staff_in_post').notNull(),
+    renewalMonths: integer('renewal_months').notNull(),
+    /** Raised by every change, so a stale form is told. */
+    version: integer('version').notNull().default(1),
+    updatedBy: uuid('updated_by'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organisationId, t.course] }),
+    index('training_courses_tenant_idx').on(t.tenantId),
+    check('training_courses_counts_ck', sql`${t.staffInPost} >= 0 and ${t.renewalMonths} between 1 and 120`),
+  ],
+)
+
+/**
+ * A group of staff who completed a course on one day. `stillInPost` is how many of them still
+ * work there and have not renewed since; it falls when staff leave or renew, and a session whose
+ * renewal date has passed with staff still counted against it is a lapse.
+ */
+export const trainingSessions = pgTable(
+  'training_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull(),
+    organisationId: uuid('organisation_id').notNull(),
+    course: text('course', { enum: trainingCourseTypes }).notNull(),
+    completedOn: date('completed_on', { mode: 'string' }).notNull(),
+    staffTrained: integer('staff_trained').notNull(),
+    stillInPost: integer('still_in_post').notNull(),
+    /** The earlier session whose staff this one renewed, if any. */
+    renewsSessionId: uuid('renews_session_id'),
+    isExample: boolean('is_example').notNull().default(false),
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('training_sessions_org_idx').on(t.tenantId, t.organisationId, t.course),
+    check('training_sessions_counts_ck', sql`${t.stillInPost} >= 0 and ${t.stillInPost} <= ${t.staffTrained}`),
+  ],
 )

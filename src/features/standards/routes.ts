@@ -69,6 +69,9 @@ export function registerStandardsRoutes(app: FastifyInstance): void {
     return reply.view(`${V}/list.njk`, {
       pageTitle: 'Standards',
       roundsHref: paths.standards.rounds,
+      workforceHref: u.roles.some((r) => r === 'commissioner' || r === 'analyst' || r === 'provider')
+        ? paths.standards.workforce
+        : null,
       importHref: u.roles.includes('commissioner') ? paths.standards.importFramework : null,
       frameworks: (await frameworksFor(app.db, u.scope)).map(({ framework: f, origin, main }) => ({
         name: f.name,

@@ -6,10 +6,11 @@ import { z } from 'zod'
 import { type RatingValue, ratingValues } from '../../../db/schema/standards.js'
 import {
   collect,
+  dateFields,
   type FormErrors,
   formBody,
-  parseDayMonthYear,
   parseForm,
+  readDateFields,
   zodProblems,
 } from '../../../platform/forms.js'
 
@@ -33,26 +34,6 @@ const optionalText = (label: string, max: number) =>
 
 const version = z.coerce.number({ error: 'The form could not be read' }).int().min(0)
 
-const dateParts = (prefix: string) => ({
-  [`${prefix}-day`]: z.string().optional(),
-  [`${prefix}-month`]: z.string().optional(),
-  [`${prefix}-year`]: z.string().optional(),
-})
-
-function readDate(
-  values: Record<string, unknown>,
-  prefix: string,
-  label: string,
-  must: 'not-future' | 'not-past',
-  today: Date,
-) {
-  const part = (p: string): string | undefined => {
-    const v = values[`${prefix}-${p}`]
-    return typeof v === 'string' ? v : undefined
-  }
-  return parseDayMonthYear({ day: part('day'), month: part('month'), year: part('year') }, label, { today, must })
-}
-
 // Opening a round --------------------------------------------------------------------------------
 
 const roundSchema = z
@@ -66,7 +47,7 @@ const roundSchema = z
         .min(1, 'Choose at least one service to assess')
         .max(500, 'Choose at most 500 services'),
     ),
-    ...dateParts('dueOn'),
+    ...dateFields('dueOn'),
   })
   .strict()
 
@@ -81,7 +62,7 @@ export function parseRoundForm(body: unknown, today: Date = new Date()): Parsed<
   const values = formBody(body)
   const form = parseForm(roundSchema, body)
   const found = zodProblems(form)
-  const date = readDate(values, 'dueOn', 'The due date', 'not-past', today)
+  const date = readDateFields(values, 'dueOn', 'The due date', 'not-past', today)
   if (!date.ok) found.set('dueOn', { text: date.message, href: `#dueOn-${date.part}` })
   if (!form.ok || !date.ok || found.size > 0) {
     return {
@@ -225,7 +206,7 @@ const observationSchema = z
     source: z.enum(['visit', 'conversation', 'other'], { error: 'Select how you found this out' }),
     view: z.enum([...ratingValues, 'none'], { error: 'Select what you found' }).default('none'),
     text: text('what you found', 'What you found', 3000),
-    ...dateParts('observedOn'),
+    ...dateFields('observedOn'),
   })
   .strict()
 
@@ -240,7 +221,7 @@ export function parseObservationForm(body: unknown, today: Date = new Date()): P
   const values = formBody(body)
   const form = parseForm(observationSchema, body)
   const found = zodProblems(form)
-  const date = readDate(values, 'observedOn', 'The date', 'not-future', today)
+  const date = readDateFields(values, 'observedOn', 'The date', 'not-future', today)
   if (!date.ok) found.set('observedOn', { text: date.message, href: `#observedOn-${date.part}` })
   if (!form.ok || !date.ok || found.size > 0)
     return { ok: false, errors: collect(['source', 'observedOn', 'view', 'text'], found), values }
@@ -258,7 +239,7 @@ const actionSchema = z
     standard: z.string({ error: 'Choose the gap the action is for' }).min(1, 'Choose the gap the action is for'),
     title: text('what will be done', 'What will be done', 300),
     detail: optionalText('The detail', 3000),
-    ...dateParts('dueOn'),
+    ...dateFields('dueOn'),
   })
   .strict()
 
@@ -269,7 +250,7 @@ export function parseActionForm(
   const values = formBody(body)
   const form = parseForm(actionSchema, body)
   const found = zodProblems(form)
-  const date = readDate(values, 'dueOn', 'The due date', 'not-past', today)
+  const date = readDateFields(values, 'dueOn', 'The due date', 'not-past', today)
   if (!date.ok) found.set('dueOn', { text: date.message, href: `#dueOn-${date.part}` })
   if (!form.ok || !date.ok || found.size > 0)
     return { ok: false, errors: collect(['standard', 'title', 'detail', 'dueOn'], found), values }

@@ -49,6 +49,7 @@ import {
 import { addEvidence, getEvidence, removeEvidence, type ReturnRow, type ServiceSource } from './repository.js'
 import { roundReportDocx } from './report.js'
 import * as service from './service.js'
+import { trainingEvidence } from '../workforce/service.js'
 
 const V = 'features/standards/assessment/views'
 const everyone = { roles: ['commissioner', 'analyst', 'provider', 'panel_member'] as const }
@@ -546,6 +547,10 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
         mayEdit,
       ),
       observations: observationRows(d.observations.filter((o) => o.standardId === standard.id)),
+      training:
+        v.role === 'panel_member'
+          ? []
+          : await trainingEvidence(db, v, ret.providerOrganisationId, standard.id, today()),
       maxMb: EVIDENCE_MAX_BYTES / 1024 / 1024,
       links: {
         rating: paths.standards.rating(ret.id, standard.id),
