@@ -10,7 +10,14 @@ import { DEMO_PASSWORD } from '../../src/demo/seed.js'
 import { builtinFramework } from '../../src/features/standards/builtin.js'
 import { SignInPage } from './pages/auth.js'
 import { HomePage } from './pages/staff.js'
-import { ActionPage, ReturnPage, RoundPage, RoundsPage } from './pages/assessment.js'
+import {
+  ActionPage,
+  ReturnPage,
+  RoundPage,
+  RoundsPage,
+  TrainingCoursePage,
+  TrainingRegisterPage,
+} from './pages/assessment.js'
 import { screenshot } from './support/browser.js'
 import { setUpJourney } from './support/journey.js'
 
@@ -173,5 +180,32 @@ describe('a standards round', () => {
     // The demo's SS1 ratings (src/demo/standards-seed.ts): Hendon partly met, Northgate not met, café not met.
     expect(first.map((t) => t.trim())).toEqual(['Partly met', 'Not met', 'Not met'])
     await screenshot(page, 'assessment-comparison-1280')
+  })
+
+  test('the provider renews lapsed training on a phone, and the lapse leaves both home pages', async () => {
+    // The demo provider's domestic abuse course (src/demo/standards-seed.ts): 24 in post, renewed
+    // every 24 months; 12 trained 10 months ago are in date; 5 still counted from 25 months ago lapsed.
+    const commissioner = await signedIn('commissioner@barnet.example', 1280)
+    const council = await (await new TrainingRegisterPage(commissioner).open()).verifyOnPage()
+    expect(await council.cell('Demo treatment provider', 'Domestic abuse')).toBe('12 of 24 (50%); 5 lapsed')
+
+    const provider = await signedIn('provider@barnet.example', 390)
+    const lapse = provider.getByRole('link', { name: 'Domestic abuse training lapsed for 5 staff' })
+    await Promise.all([provider.waitForEvent('load'), lapse.click()])
+    const course = await new TrainingCoursePage(provider, 'Domestic abuse').verifyOnPage()
+    expect(await course.heldInDate()).toBe('12 of 24 (50%)')
+    await course.recordTraining(5, 'The 5 staff trained on')
+    expect(await course.notice()).toBe('Training recorded.')
+    await course.verifyOnPage()
+    // The 5 renewed today join the 12: 17 of 24, 70.8%, shown as 71%.
+    expect(await course.heldInDate()).toBe('17 of 24 (71%)')
+    await screenshot(provider, 'training-course-390')
+
+    await new HomePage(provider).open()
+    expect(await provider.getByText('Domestic abuse training lapsed').count()).toBe(0)
+    await new HomePage(commissioner).open()
+    expect(await commissioner.getByText('Domestic abuse training lapsed').count()).toBe(0)
+    await council.open()
+    expect(await council.cell('Demo treatment provider', 'Domestic abuse')).toBe('17 of 24 (71%)')
   })
 })

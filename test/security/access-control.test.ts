@@ -158,7 +158,10 @@ describe('tenant isolation', () => {
     const user = await userFor(route)
     const { client, csrf } = await clientWith(ctx.app, await mintSession(ctx.app, user))
     // The record's id, and a standard of the framework the harness's rounds use.
-    const url = route.url.replace(/:[A-Za-z]*[iI]d\b/, id).replace(/:standard\b/, 'PIE1')
+    const url = route.url
+      .replace(/:[A-Za-z]*[iI]d\b/, id)
+      .replace(/:standard\b/, 'PIE1')
+      .replace(/:course\b/, 'trauma-informed')
     if (isStateChanging(route.method)) return client.postForm(url, { _csrf: csrf })
     return client.request({ method: route.method as InjectOptions['method'], url })
   }
@@ -182,7 +185,16 @@ describe('tenant isolation', () => {
   })
 
   it("ASVS 8.2.2, 8.4.1: a council A user asking for council B's record by id gets 404 (not 403) on every route, and B's records are untouched", async () => {
-    const tables = ['users', 'memberships', 'invitations', 'partnerships', 'partnership_members', 'jobs']
+    const tables = [
+      'users',
+      'memberships',
+      'invitations',
+      'partnerships',
+      'partnership_members',
+      'jobs',
+      'training_courses',
+      'training_sessions',
+    ]
     const before = await tableDigests(ctx.app, tables)
     const wrong: string[] = []
     for (const route of idRoutes) {

@@ -297,6 +297,8 @@ export function fillUrl(route: RouteInfo, ids: Record<string, string>, token: st
     if (name === 'framework') return 'gender-responsive'
     // A standard of the framework the harness's rounds use (test/security/standards.ts).
     if (name === 'standard') return 'PIE1'
+    // A course type of the training register.
+    if (name === 'course') return 'trauma-informed'
     if (/id$/i.test(name)) {
       // Public records (the Open Referral UK feed) belong to no tenant: any well-formed id will do.
       if (!route.tenantResource && (route.access as { public?: boolean } | undefined)?.public) {

@@ -18,6 +18,8 @@ import {
   assessmentRounds,
   memberships,
   organisations,
+  trainingCourses,
+  trainingSessions,
 } from '../../src/db/schema/index.js'
 import { builtinFramework } from '../../src/features/standards/builtin.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'
@@ -50,6 +52,13 @@ export const expected: Record<string, Expected> = {
   // Evidence files: never the panel (they observe; they do not read the provider's papers).
   'GET /standards/evidence/:evidenceId': ['commissioner', 'analyst', 'provider'],
   'POST /standards/evidence/:evidenceId/remove': ['provider'],
+  // The training register: kept by the provider, read by the commissioning team, never the panel.
+  'GET /standards/workforce': ['commissioner', 'analyst', 'provider'],
+  'GET /standards/workforce/:organisationId': ['commissioner', 'analyst', 'provider'],
+  'GET /standards/workforce/:organisationId/courses/:course': ['commissioner', 'analyst', 'provider'],
+  'POST /standards/workforce/:organisationId/courses/:course': ['provider'],
+  'POST /standards/workforce/:organisationId/courses/:course/training': ['provider'],
+  'POST /standards/training/:sessionId': ['provider'],
   'GET /actions': ['commissioner', 'analyst', 'provider'],
   'GET /actions/:actionId': ['commissioner', 'analyst', 'provider'],
   'POST /actions/:actionId/update': ['commissioner', 'provider'],
@@ -121,6 +130,41 @@ export const factories: Record<string, (app: FastifyInstance, scope: TenantScope
         bytes: 15,
       })
       .returning({ id: assessmentEvidence.id })
+    return rows[0]?.id ?? ''
+  },
+  'provider-organisation': async (app, scope) => {
+    const rows = await app.db
+      .insert(organisations)
+      .values({ tenantId: scope.tenantId, kind: 'provider', name: `Registered provider of ${scope.councilName}` })
+      .returning({ id: organisations.id })
+    return rows[0]?.id ?? ''
+  },
+  // A group of staff trained, of a course the provider has recorded (so a change would be allowed
+  // to the right person: the isolation test proves another council's gets 404 and stays as it was).
+  'training-group': async (app, scope) => {
+    const org = await app.db
+      .insert(organisations)
+      .values({ tenantId: scope.tenantId, kind: 'provider', name: `Trained provider of ${scope.councilName}` })
+      .returning({ id: organisations.id })
+    const organisationId = org[0]?.id ?? ''
+    await app.db.insert(trainingCourses).values({
+      tenantId: scope.tenantId,
+      organisationId,
+      course: 'trauma_informed',
+      staffInPost: 10,
+      renewalMonths: 36,
+    })
+    const rows = await app.db
+      .insert(trainingSessions)
+      .values({
+        tenantId: scope.tenantId,
+        organisationId,
+        course: 'trauma_informed',
+        completedOn: '2026-01-15',
+        staffTrained: 6,
+        stillInPost: 6,
+      })
+      .returning({ id: trainingSessions.id })
     return rows[0]?.id ?? ''
   },
   action: async (app, scope) => {

@@ -192,3 +192,52 @@ export class ActionPage extends BasePage {
     super(page)
   }
 }
+
+/** The training register: the council's table of every provider (commissioners and analysts). */
+export class TrainingRegisterPage extends BasePage {
+  readonly heading = 'Training register'
+
+  async open(): Promise<this> {
+    await this.page.goto('/standards/workforce')
+    return this
+  }
+
+  /** The page table's cell for a provider and a course, as shown. */
+  async cell(provider: string, course: string): Promise<string> {
+    const table = this.page.locator('#table-training')
+    const headers = (await table.locator('thead th').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())
+    const column = headers.indexOf(course)
+    const row = table.locator('tbody tr', { has: this.page.locator('th', { hasText: provider }) })
+    return (await row.locator('th, td').nth(column).innerText()).replace(/\s+/g, ' ').trim()
+  }
+}
+
+/** One course of one provider's training register, with its groups and, for the provider, its forms. */
+export class TrainingCoursePage extends BasePage {
+  constructor(
+    page: Page,
+    readonly heading: string,
+  ) {
+    super(page)
+  }
+
+  async notice(): Promise<string> {
+    return (await this.page.locator('.govuk-notification-banner__content').innerText()).trim()
+  }
+
+  async heldInDate(): Promise<string> {
+    const row = this.page.locator('.govuk-summary-list__row', { hasText: 'Held in date' }).first()
+    return (await row.locator('.govuk-summary-list__value').innerText()).trim()
+  }
+
+  /** Records a group trained today, renewing the group named by the radio's label (if given). */
+  async recordTraining(staff: number, renews: string | null): Promise<void> {
+    const today = new Date()
+    await this.page.getByLabel('How many staff completed it').fill(String(staff))
+    await this.page.getByLabel('Day').fill(String(today.getDate()))
+    await this.page.getByLabel('Month').fill(String(today.getMonth() + 1))
+    await this.page.getByLabel('Year').fill(String(today.getFullYear()))
+    if (renews) await this.page.getByLabel(renews).check()
+    await this.clickAndWaitForNextPage(this.page.getByRole('button', { name: 'Record training' }))
+  }
+}
