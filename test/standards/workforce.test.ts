@@ -194,7 +194,7 @@ describe('a provider keeps its register', () => {
   })
 
   it('refuses to renew a group of another course', async () => {
-    const trauma = `${course('trauma-informed')}`
+    const trauma = course('trauma-informed')
     await provider.post(trauma, { staffInPost: '12', renewalMonths: '36', version: '0' })
     const recent = (await groups()).at(-1)
     const res = await provider.post(`${trauma}/training`, {
@@ -246,7 +246,7 @@ describe('who sees a register', () => {
     expect(res.headers['content-disposition']).toMatch(
       /^attachment; filename="training-register-\d{4}-\d{2}-\d{2}\.csv"$/,
     )
-    const rows = parse(res.body, { columns: true, bom: true }) as Record<string, string>[]
+    const rows: Record<string, string>[] = parse(res.body, { columns: true, bom: true })
     const mine = rows.find((r) => r.Provider === PROVIDER)
     // Domestic abuse: 8 of 12 staff in post hold it in date, 66.7%; 0 lapsed now; renewed every 24 months.
     expect(mine?.['Domestic abuse: staff trained in date']).toBe('8')
