@@ -28,6 +28,7 @@ import { registerStandardsRoutes } from './features/standards/routes.js'
 import { registerAssessmentRoutes } from './features/standards/assessment/routes.js'
 import { registerWorkforceRoutes } from './features/standards/workforce/routes.js'
 import { standardsAttention } from './features/standards/attention.js'
+import { serviceStandardsFlags } from './features/standards/assessment/flags.js'
 import { assessableServices } from './features/directory/repository.js'
 import { registerActionRoutes } from './features/actions/routes.js'
 import { registerPublicRoutes } from './features/public/routes.js'
@@ -190,7 +191,7 @@ export async function buildApp({ config, database, extraRoutes, logStream }: Bui
   registerAuditRoutes(app)
   registerJobRoutes(app)
   registerNeedsRoutes(app)
-  registerDirectoryRoutes(app)
+  registerDirectoryRoutes(app, { standardsFlags: serviceStandardsFlags })
   extraRoutes?.(app)
 
   registerErrorHandlers(app)

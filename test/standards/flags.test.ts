@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { RatingRow, ReturnRow, ServiceSource } from '../../src/features/standards/assessment/repository.js'
-import { directoryFlags, type StandardsViewer } from '../../src/features/standards/assessment/service.js'
+import { directoryFlags } from '../../src/features/standards/assessment/flags.js'
+import type { StandardsViewer } from '../../src/features/standards/assessment/service.js'
 import { builtinFramework } from '../../src/features/standards/builtin.js'
 import type { DbOrTx } from '../../src/platform/db/index.js'
 import type { TenantScope } from '../../src/platform/tenancy.js'

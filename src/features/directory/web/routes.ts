@@ -14,6 +14,7 @@ import { HttpError, notFound } from '../../../platform/errors.js'
 import type { FormErrors } from '../../../platform/forms.js'
 import { parseQuery } from '../../../platform/forms.js'
 import type { TenantScope } from '../../../platform/tenancy.js'
+import { type FeatureCode, featureLabel } from '../../../lib/taxonomy.js'
 import { compareSessions, type Organisation, type ServiceRecord } from '../model.js'
 import {
   ConcurrentEditError,
@@ -113,7 +114,22 @@ const banners: Record<string, string> = {
   'session-gone': 'That session had already been removed',
 }
 
-export function registerDirectoryWebRoutes(app: FastifyInstance): void {
+/**
+ * What the standards assessment says against a service's entry (src/app.ts wires it in, so the
+ * directory imports nothing of the standards feature): standards its latest verified return found
+ * not met although the entry lists the matching feature.
+ */
+export type StandardsFlagSource = (
+  db: DbOrTx,
+  scope: TenantScope,
+  serviceId: string,
+  features: readonly string[],
+) => Promise<{ standardId: string; title: string; features: string[]; roundTitle: string; returnHref: string }[]>
+
+export function registerDirectoryWebRoutes(
+  app: FastifyInstance,
+  deps: { standardsFlags?: StandardsFlagSource } = {},
+): void {
   const { db } = app
 
   /** The service with its organisation, if the viewer may see it; otherwise a 404. */
@@ -291,6 +307,13 @@ export function registerDirectoryWebRoutes(app: FastifyInstance): void {
       },
       deletePath: (sessionId: string) => paths.deleteSession(id, sessionId),
       isExample: await isExampleService(db, viewer.scope, id),
+      standardsFlags: (deps.standardsFlags
+        ? await deps.standardsFlags(db, viewer.scope, id, input.service.features)
+        : []
+      ).map((f) => ({
+        ...f,
+        features: f.features.map((code) => featureLabel(code as FeatureCode)).join(', '),
+      })),
       banner: query.done ? banners[query.done] : null,
       bannerSuccess: query.done !== 'unchanged',
       located: query.located && firstPlace ? { outward: query.located, place: firstPlace.name } : null,

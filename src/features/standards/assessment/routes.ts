@@ -48,6 +48,7 @@ import {
 } from './presenter.js'
 import { addEvidence, getEvidence, removeEvidence, type ReturnRow, type ServiceSource } from './repository.js'
 import { roundReportDocx } from './report.js'
+import { directoryFlags } from './flags.js'
 import * as service from './service.js'
 import { trainingEvidence } from '../workforce/service.js'
 
@@ -356,7 +357,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: { services:
     const history = v.role === 'panel_member' ? [] : await service.serviceRounds(db, v, ret)
     const missing = service.unanswered(d.framework, ret.serviceType, d.ratings)
     const panelChoices = v.role === 'commissioner' ? await service.panelMembersOf(db, v) : []
-    const flags = await service.directoryFlags(db, v, ret, d.framework, d.ratings, deps.services)
+    const flags = await directoryFlags(db, v, ret, d.framework, d.ratings, deps.services)
     return reply.code(extra.status ?? 200).view(`${V}/return.njk`, {
       pageTitle: `${extra.errors ? 'Error: ' : ''}${ret.serviceName}: ${d.round.title}`,
       errors: extra.errors,

@@ -22,7 +22,7 @@ import { providerOrganisationIds } from '../../../platform/users.js'
 import { type Framework, type Standard, standardsFor, type Theme } from '../framework.js'
 import type { RatingInput } from './forms.js'
 import * as repo from './repository.js'
-import { comparisonTable, effectiveRating, gapsOf, ratingLabel, summariseByTheme } from './scoring.js'
+import { comparisonTable, gapsOf, ratingLabel, summariseByTheme } from './scoring.js'
 
 export type ViewerRole = 'commissioner' | 'analyst' | 'provider' | 'panel_member'
 
@@ -547,39 +547,6 @@ export async function reportServices(
       ),
       observations: observations.filter((o) => o.returnId === ret.id),
     })
-  }
-  return out
-}
-
-export interface DirectoryFlag {
-  standardId: string
-  title: string
-  features: string[]
-}
-
-/**
- * Where a verified "not met" disagrees with the service map: the standard matches features the
- * service's directory entry lists today (a creche, say). Shown to the provider and the council on
- * the return, so one of the two is put right.
- */
-export async function directoryFlags(
-  db: DbOrTx,
-  v: StandardsViewer,
-  ret: repo.ReturnRow,
-  framework: Framework,
-  ratings: readonly repo.RatingRow[],
-  source: repo.ServiceSource,
-): Promise<DirectoryFlag[]> {
-  if (ret.status !== 'verified' || v.role === 'panel_member') return []
-  const listed = new Set((await source(db, v.scope, [ret.serviceId]))[0]?.features ?? [])
-  if (listed.size === 0) return []
-  const byId = new Map(ratings.map((r) => [r.standardId, r]))
-  const out: DirectoryFlag[] = []
-  for (const standard of framework.themes.flatMap((t) => t.standards)) {
-    const r = byId.get(standard.id)
-    if (!r || effectiveRating(r) !== 'not_met') continue
-    const clash = standard.directoryFeatures.filter((f) => listed.has(f))
-    if (clash.length) out.push({ standardId: standard.id, title: standard.title, features: clash })
   }
   return out
 }
